@@ -1,0 +1,88 @@
+/**
+ * The report contract (schemaVersion 1, ../shared/DESIGN.md). Every output format renders this
+ * object. Fields may be added; the ones here stay stable.
+ */
+import type { ReadWarning } from '../apk/errors.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export interface FindingLocation {
+  file?: string;
+  line?: number;
+  element?: string;
+  class?: string;
+  method?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  stage: 'static' | 'dynamic';
+  severity: Severity;
+  confidence: 'high' | 'medium' | 'low';
+  title: string;
+  message: string;
+  location: FindingLocation;
+  evidence?: string;
+  fingerprint: string;
+  masvs: string[];
+  mastg: string[];
+  cwe: string[];
+}
+
+export interface ExportedComponentFact {
+  kind: string;
+  name: string;
+  permission: string | null;
+  how: string;
+}
+
+export interface AppFacts {
+  package: string;
+  versionName: string | null;
+  versionCode: number | null;
+  minSdk: number;
+  targetSdk: number;
+  debuggable: boolean;
+  testOnly: boolean;
+  allowBackup: boolean;
+  cleartextPermitted: boolean;
+  cleartextDomains: { domain: string; includeSubdomains: boolean; permitted: boolean }[];
+  networkSecurityConfig: string | null;
+  exportedComponents: ExportedComponentFact[];
+  /** Added fields (schemaVersion 1 allows additions). */
+  cleartextSource: string;
+  cleartextPermittedBelowApi24: boolean | null;
+  fullBackupContent: string | null;
+  dataExtractionRules: string | null;
+  frameworks: string[];
+}
+
+export interface AnalysisFacts {
+  complete: boolean;
+  container: string;
+  zipEntries: number;
+  signing: { v1: boolean; v2: boolean; v3: boolean; v31: boolean };
+  dexFiles: string[];
+  classes: number;
+  methods: number;
+  nativeLibs: number;
+  nestedApks: string[];
+  splits: { name: string; split: string | null }[];
+  durationMs: number;
+}
+
+export interface TargetResult {
+  target: { path: string; sha256: string; sizeBytes: number };
+  app: AppFacts;
+  analysis: AnalysisFacts;
+  findings: Finding[];
+  dynamic: unknown | null;
+  warnings: ReadWarning[];
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'sessionscope'; version: string };
+  results: TargetResult[];
+}
