@@ -25,7 +25,7 @@ export async function readInput(path: string, maxBytes = MAX_INPUT_BYTES): Promi
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+    if (!st.isFile()) throw new InputError(`${path}: ${st.isDirectory() ? 'is a directory, not an APK' : 'not a regular file'}`);
     if (st.size > maxBytes) throw new InputError(`${path}: ${st.size} bytes is larger than the ${maxBytes}-byte limit`);
     const buf = new Uint8Array(st.size);
     let off = 0;

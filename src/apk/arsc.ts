@@ -105,44 +105,68 @@ export class ResTypeChunk {
   readonly flags: number;
   /** Byte offset of the chunk in the file. */
   readonly offset: number;
-  /** Entry offsets by entry index (relative to entriesStart), -1 = no entry. */
-  private readonly entryOffsets: Int32Array;
+  /** Entry offset index: u32 / u16 slots read on demand, or a decoded sparse map. */
+  private readonly mode: 'u32' | 'u16' | 'sparse';
+  private readonly indexAt: number;
+  private readonly slots: number;
+  private readonly sparse: Int32Array | null;
   private readonly entriesStart: number;
   private readonly end: number;
   private readonly cache = new Map<number, ResEntry | null>();
 
-  constructor(pkg: ResPackage, init: { typeId: number; config: ResConfig; flags: number; offset: number; entryOffsets: Int32Array; entriesStart: number; end: number }) {
+  constructor(
+    pkg: ResPackage,
+    init: { typeId: number; config: ResConfig; flags: number; offset: number; mode: 'u32' | 'u16' | 'sparse'; indexAt: number; slots: number; sparse: Int32Array | null; entriesStart: number; end: number },
+  ) {
     this.package = pkg;
     this.typeId = init.typeId;
     this.config = init.config;
     this.flags = init.flags;
     this.offset = init.offset;
-    this.entryOffsets = init.entryOffsets;
+    this.mode = init.mode;
+    this.indexAt = init.indexAt;
+    this.slots = init.slots;
+    this.sparse = init.sparse;
     this.entriesStart = init.entriesStart;
     this.end = init.end;
   }
 
   /** Number of entry slots (entry indexes 0..entryCount-1). */
   get entryCount(): number {
-    return this.entryOffsets.length;
+    return this.sparse ? this.sparse.length : this.slots;
+  }
+
+  /** @internal Offset of entry `index` relative to entriesStart, -1 when absent. */
+  offsetOf(index: number): number {
+    if (!(index >= 0 && index < this.entryCount)) return -1;
+    if (this.sparse) return this.sparse[index];
+    const dv = this.package.table.view;
+    if (this.mode === 'u16') {
+      const o = dv.getUint16(this.indexAt + 2 * index, true);
+      return o === 0xffff ? -1 : o * 4;
+    }
+    const o = dv.getUint32(this.indexAt + 4 * index, true);
+    return o === NO_ENTRY || o > 0x7fffffff ? -1 : o;
   }
 
   has(index: number): boolean {
-    return index >= 0 && index < this.entryOffsets.length && this.entryOffsets[index] >= 0;
+    return this.offsetOf(index) >= 0;
   }
 
   /** Entry indexes that are present in this configuration, ascending. */
   indexes(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.entryOffsets.length; i++) if (this.entryOffsets[i] >= 0) out.push(i);
+    const n = this.entryCount;
+    for (let i = 0; i < n; i++) if (this.offsetOf(i) >= 0) out.push(i);
     return out;
   }
 
   /** The key-string index of entry `index` without decoding its value (null if absent/unreadable). */
   keyIndexAt(index: number): number | null {
-    if (!this.has(index)) return null;
-    const at = this.entriesStart + this.entryOffsets[index];
-    if ((this.entryOffsets[index] & 3) !== 0 || at + 8 > this.end) return null;
+    const rel = this.offsetOf(index);
+    if (rel < 0) return null;
+    const at = this.entriesStart + rel;
+    if ((rel & 3) !== 0 || at + 8 > this.end) return null;
     const dv = this.package.table.view;
     return dv.getUint16(at + 2, true) & ENTRY_FLAG_COMPACT ? dv.getUint16(at, true) : dv.getUint32(at + 4, true);
   }
@@ -163,7 +187,7 @@ export class ResTypeChunk {
     const b = table.bytes;
     const dv = table.view;
     const id = ((pkg.id << 24) | (this.typeId << 16) | index) >>> 0;
-    const rel = this.entryOffsets[index];
+    const rel = this.offsetOf(index);
     const at = this.entriesStart + rel;
     const where = `entry 0x${id.toString(16).padStart(8, '0')} (config "${this.config.qualifiers}") at offset 0x${at.toString(16)}`;
     if ((rel & 3) !== 0) {
@@ -398,11 +422,14 @@ export class ResourceTable {
   }
 
   /**
-   * Values of `id` with references followed (up to maxDepth). For each configuration of `id`
-   * whose value is a reference, the target's value in the same configuration is used when it
-   * has one, else its default, else all of its values. References that leave the table (e.g.
-   * to android framework resources) are returned as they are. Cycles and too-deep chains are
-   * reported in `warnings` and left out.
+   * Values of `id` with references followed (up to maxDepth references), default
+   * configuration first. A reference made in a specific configuration resolves to the target's
+   * value in that same configuration, else its default (else all its values); a reference made
+   * in the default configuration brings in all the target's configurations except those the
+   * referring resource defines itself. E.g. alias → @string/name with name = {'': "A", fr: "B"}
+   * and alias also defining de = "C" gives [{'' A}, {fr B}, {de C}]. References that leave the
+   * table (e.g. to android framework resources, 0x01xxxxxx) are returned as they are. Cycles and
+   * too-long chains are reported in `warnings` (suspicious-structure) and left out.
    */
   resolve(id: number, opts: ResolveOptions = {}): ResValueInConfig[] {
     const maxDepth = opts.maxDepth ?? 8;
@@ -851,33 +878,23 @@ function parseTypeChunk(table: ResourceTable, pkg: ResPackage, c: Chunk, specFor
     return;
   }
   const idx = at + c.headerSize;
-  let offsets: Int32Array;
+  let sparseMap: Int32Array | null = null;
   if (sparse) {
     let max = -1;
     for (let i = 0; i < entryCount; i++) max = Math.max(max, dv.getUint16(idx + 4 * i, true));
-    offsets = new Int32Array(max + 1).fill(-1);
+    sparseMap = new Int32Array(max + 1).fill(-1);
     for (let i = 0; i < entryCount; i++) {
       const e = dv.getUint16(idx + 4 * i, true);
-      offsets[e] = dv.getUint16(idx + 4 * i + 2, true) * 4;
-    }
-  } else {
-    offsets = new Int32Array(entryCount);
-    for (let i = 0; i < entryCount; i++) {
-      if (off16) {
-        const o = dv.getUint16(idx + 2 * i, true);
-        offsets[i] = o === 0xffff ? -1 : o * 4;
-      } else {
-        const o = dv.getUint32(idx + 4 * i, true);
-        offsets[i] = o === NO_ENTRY || o > 0x7fffffff ? -1 : o;
-      }
+      sparseMap[e] = dv.getUint16(idx + 4 * i + 2, true) * 4;
     }
   }
-  const spec = specFor(typeId, offsets.length);
-  if (offsets.length > spec.entryCount && spec.flags.length > 0) {
-    table.warn(`${where}: ${offsets.length} entries but typeSpec ${typeId} declares ${spec.entryCount}`, 'suspicious-structure');
+  const slots = sparseMap ? sparseMap.length : entryCount;
+  const spec = specFor(typeId, slots);
+  if (slots > spec.entryCount && spec.flags.length > 0) {
+    table.warn(`${where}: ${slots} entries but typeSpec ${typeId} declares ${spec.entryCount}`, 'suspicious-structure');
   }
-  spec.entryCount = Math.max(spec.entryCount, offsets.length);
-  spec.configs.push(new ResTypeChunk(pkg, { typeId, config, flags, offset: at, entryOffsets: offsets, entriesStart, end: c.end }));
+  spec.entryCount = Math.max(spec.entryCount, slots);
+  spec.configs.push(new ResTypeChunk(pkg, { typeId, config, flags, offset: at, mode: sparse ? 'sparse' : off16 ? 'u16' : 'u32', indexAt: idx, slots: entryCount, sparse: sparseMap, entriesStart, end: c.end }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1053,8 +1070,7 @@ function bagRaw(table: ResourceTable, chunk: ResTypeChunk, index: number): { nam
   const e = chunk.entry(index);
   if (!e || e.value.type !== 'bag') return [];
   // Re-read the raw fields: ResValue does not keep res0/size.
-  const anyChunk = chunk as unknown as { entriesStart: number; entryOffsets: Int32Array; end: number };
-  const at = anyChunk.entriesStart + anyChunk.entryOffsets[index];
+  const at = (chunk as unknown as { entriesStart: number }).entriesStart + chunk.offsetOf(index);
   const dv = table.view;
   const size = dv.getUint16(at, true);
   const mapsAt = at + size;

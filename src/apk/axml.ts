@@ -83,6 +83,8 @@ export interface AxmlDocument {
 }
 
 const MAX_WARNINGS = 100;
+/** Renderers stop indenting deeper than this, so hostile nesting cannot blow up the output quadratically. */
+const MAX_INDENT = 128;
 
 /** Parses a binary XML file. `file` names it in errors and warnings. */
 export function parseAxml(bytes: Uint8Array, file: string): AxmlDocument {
@@ -375,12 +377,39 @@ export function attrInt(el: AxmlElement, name: string, ns: string | null = ANDRO
 /** `el` itself (if it matches) and all its descendant elements named `name`, in document order. */
 export function findAll(el: AxmlElement, name: string): AxmlElement[] {
   const out: AxmlElement[] = [];
-  const walk = (e: AxmlElement) => {
+  visit(el, 0, (e, d) => {
     if (e.name === name) out.push(e);
-    for (const c of e.children) walk(c);
-  };
-  walk(el);
+    return d;
+  });
   return out;
+}
+
+/**
+ * Depth-first walk without recursion (hostile files can nest elements arbitrarily deep).
+ * `enter` returns the depth of the element's line (it may add namespace levels); children are
+ * visited at that depth + 1, text runs are passed at that depth + 1.
+ */
+function visit(
+  root: AxmlElement,
+  depth: number,
+  enter: (el: AxmlElement, depth: number) => number,
+  text?: (t: string, depth: number) => void,
+  leave?: (el: AxmlElement) => void,
+): void {
+  const stack: { el: AxmlElement; depth: number; items: (AxmlElement | string)[]; i: number }[] = [];
+  const push = (el: AxmlElement, d: number) => stack.push({ el, depth: enter(el, d), items: el.content ?? el.children, i: 0 });
+  push(root, depth);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.items.length) {
+      stack.pop();
+      leave?.(top.el);
+      continue;
+    }
+    const item = top.items[top.i++];
+    if (typeof item === 'string') text?.(item, top.depth + 1);
+    else push(item, top.depth + 1);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +451,7 @@ function typedOf(a: AxmlAttribute): { dataType: number; data: number } {
  * "E:" elements with (line=N), "A:" attributes with the resource id, typed values as
  * `(type 0x10)0x1`, references as `@0x7f020000`, strings as `"..."` and `(Raw: "...")`, and
  * "C:" text. Attribute names are printed as they are in the file (not resolved from ids).
+ * Indentation stops growing past 128 levels (only hostile files nest that deep).
  */
 export function renderXmlTree(doc: AxmlDocument): string {
   const out: string[] = [];
@@ -431,36 +461,40 @@ export function renderXmlTree(doc: AxmlDocument): string {
     const hit = stack.find((n) => n.uri === uri);
     return `${hit ? hit.prefix : uri}:`;
   };
-  const pad = (d: number) => '  '.repeat(d);
-  const walk = (el: AxmlElement, depth: number) => {
-    const decls = el.nsDecls ?? [];
-    for (const ns of decls) {
-      out.push(`${pad(depth)}N: ${ns.prefix || '<DEF>'}=${ns.uri}`);
-      stack.push(ns);
-      depth++;
-    }
-    out.push(`${pad(depth)}E: ${prefixOf(el.ns)}${el.name} (line=${el.line})`);
-    for (const a of el.attributes) {
-      const name = a.rawName !== undefined ? (a.rawName ?? '') : a.name;
-      const ns = a.rawNs !== undefined ? a.rawNs : a.ns;
-      let line = `${pad(depth + 1)}A: ${prefixOf(ns)}${name}`;
-      if (a.resourceId !== null) line += `(0x${a.resourceId.toString(16).padStart(8, '0')})`;
-      const { dataType, data } = typedOf(a);
-      if (dataType === 0x00) line += '=(null)';
-      else if (dataType === 0x01) line += `=@0x${(data >>> 0).toString(16).padStart(8, '0')}`;
-      else if (dataType === 0x02) line += `=?0x${(data >>> 0).toString(16).padStart(8, '0')}`;
-      else if (dataType === 0x03) line += `="${aaptEscape(a.raw ?? '')}"`;
-      else line += `=(type 0x${dataType.toString(16)})0x${(data >>> 0).toString(16)}`;
-      if (a.raw !== null) line += ` (Raw: "${aaptEscape(a.raw)}")`;
-      out.push(line);
-    }
-    for (const c of el.content ?? el.children) {
-      if (typeof c === 'string') out.push(`${pad(depth + 1)}C: "${aaptEscape(c)}"`);
-      else walk(c, depth + 1);
-    }
-    for (let i = 0; i < decls.length; i++) stack.pop();
-  };
-  if (doc.root) walk(doc.root, 0);
+  const pad = (d: number) => '  '.repeat(Math.min(d, MAX_INDENT));
+  if (doc.root) {
+    visit(
+      doc.root,
+      0,
+      (el, depth) => {
+        for (const ns of el.nsDecls ?? []) {
+          out.push(`${pad(depth)}N: ${ns.prefix || '<DEF>'}=${ns.uri}`);
+          stack.push(ns);
+          depth++;
+        }
+        out.push(`${pad(depth)}E: ${prefixOf(el.ns)}${el.name} (line=${el.line})`);
+        for (const a of el.attributes) {
+          const name = a.rawName !== undefined ? (a.rawName ?? '') : a.name;
+          const ns = a.rawNs !== undefined ? a.rawNs : a.ns;
+          let line = `${pad(depth + 1)}A: ${prefixOf(ns)}${name}`;
+          if (a.resourceId !== null) line += `(0x${a.resourceId.toString(16).padStart(8, '0')})`;
+          const { dataType, data } = typedOf(a);
+          if (dataType === 0x00) line += '=(null)';
+          else if (dataType === 0x01) line += `=@0x${(data >>> 0).toString(16).padStart(8, '0')}`;
+          else if (dataType === 0x02) line += `=?0x${(data >>> 0).toString(16).padStart(8, '0')}`;
+          else if (dataType === 0x03) line += `="${aaptEscape(a.raw ?? '')}"`;
+          else line += `=(type 0x${dataType.toString(16)})0x${(data >>> 0).toString(16)}`;
+          if (a.raw !== null) line += ` (Raw: "${aaptEscape(a.raw)}")`;
+          out.push(line);
+        }
+        return depth;
+      },
+      (t, depth) => out.push(`${pad(depth)}C: "${aaptEscape(t)}"`),
+      (el) => {
+        for (let i = 0; i < (el.nsDecls?.length ?? 0); i++) stack.pop();
+      },
+    );
+  }
   return out.length ? out.join('\n') + '\n' : '';
 }
 
@@ -496,45 +530,49 @@ export function renderXml(doc: AxmlDocument, nameOf?: (id: number) => string | n
     prefixes.set(uri, p);
     declared.push({ prefix: p, uri });
   };
-  declare(ANDROID_NS, 'android');
-  declared.length = 0;
-  prefixes.clear();
   for (const ns of doc.namespaces) if (ns.uri) declare(ns.uri, ns.prefix);
-  const collect = (el: AxmlElement) => {
+  visit(doc.root, 0, (el, d) => {
     if (el.ns) declare(el.ns, '');
     for (const a of el.attributes) if (a.ns) declare(a.ns, a.ns === ANDROID_NS ? 'android' : '');
-    for (const c of el.children) collect(c);
-  };
-  collect(doc.root);
+    return d;
+  });
   const qname = (ns: string | null, name: string) => (ns ? `${prefixes.get(ns)}:${name}` : name);
   const valueText = (a: AxmlAttribute) => {
     if (a.value.type === 'string') return a.value.value;
     return formatResValue(a.value, nameOf);
   };
-  const walk = (el: AxmlElement, depth: number, isRoot: boolean) => {
-    const pad = '    '.repeat(depth);
-    const attrs: string[] = [];
-    if (isRoot) for (const d of declared) attrs.push(`xmlns:${d.prefix}="${xmlEscape(d.uri, true)}"`);
-    for (const a of el.attributes) attrs.push(`${qname(a.ns, a.name || '_')}="${xmlEscape(valueText(a), true)}"`);
-    const open = `${pad}<${qname(el.ns, el.name || '_')}${attrs.length ? ' ' + attrs.join(' ') : ''}`;
-    const content = el.content ?? el.children;
-    if (content.length === 0) {
-      lines.push(`${open} />`);
-      return;
-    }
-    if (content.every((c) => typeof c === 'string')) {
-      lines.push(`${open}>${xmlEscape(content.join(''), false)}</${qname(el.ns, el.name || '_')}>`);
-      return;
-    }
-    lines.push(`${open}>`);
-    for (const c of content) {
-      if (typeof c === 'string') {
-        const t = c.trim();
-        if (t) lines.push(`${pad}    ${xmlEscape(t, false)}`);
-      } else walk(c, depth + 1, false);
-    }
-    lines.push(`${pad}</${qname(el.ns, el.name || '_')}>`);
-  };
-  walk(doc.root, 0, true);
+  const root = doc.root;
+  const tag = (el: AxmlElement) => qname(el.ns, el.name || '_');
+  const closes = new Map<AxmlElement, string>();
+  visit(
+    root,
+    0,
+    (el, depth) => {
+      const pad = '    '.repeat(Math.min(depth, MAX_INDENT));
+      const attrs: string[] = [];
+      if (el === root) for (const d of declared) attrs.push(`xmlns:${d.prefix}="${xmlEscape(d.uri, true)}"`);
+      for (const a of el.attributes) attrs.push(`${qname(a.ns, a.name || '_')}="${xmlEscape(valueText(a), true)}"`);
+      const open = `${pad}<${tag(el)}${attrs.length ? ' ' + attrs.join(' ') : ''}`;
+      const content = el.content ?? el.children;
+      if (content.length === 0) {
+        lines.push(`${open} />`);
+      } else if (content.every((c) => typeof c === 'string')) {
+        lines.push(`${open}>${xmlEscape(content.join(''), false)}</${tag(el)}>`);
+        return -1; // text already written
+      } else {
+        lines.push(`${open}>`);
+        closes.set(el, `${pad}</${tag(el)}>`);
+      }
+      return depth;
+    },
+    (t, depth) => {
+      const s = t.trim();
+      if (s && depth > 0) lines.push(`${'    '.repeat(Math.min(depth, MAX_INDENT))}${xmlEscape(s, false)}`);
+    },
+    (el) => {
+      const c = closes.get(el);
+      if (c) lines.push(c);
+    },
+  );
   return lines.join('\n') + '\n';
 }

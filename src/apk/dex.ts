@@ -37,6 +37,8 @@ export const ACC_ABSTRACT = 0x400;
 export const ACC_CONSTRUCTOR = 0x10000;
 
 const SUPPORTED_VERSIONS = new Set([35, 37, 38, 39, 40, 41]);
+/** Classes with problems listed one by one in the warnings; the rest are counted. */
+const MAX_CLASS_WARNINGS = 50;
 
 export interface DexHeader {
   /** Numeric version from the magic, e.g. 35 for "dex\n035\0". */
@@ -295,6 +297,9 @@ export class DexFile {
     // --- class defs and class data (warnings when broken) ---
     const r = new ClassDataReader(this);
     for (let ci = 0; ci < h.classDefsSize; ci++) this.readClassDef(r, ci);
+    if (r.brokenClasses > MAX_CLASS_WARNINGS) {
+      this.warnings.push(warning(file, `${r.brokenClasses - MAX_CLASS_WARNINGS} more classes with unreadable parts (not listed)`));
+    }
     this.methodSlotIdx = r.mIdx.trim();
     this.methodSlotAccess = r.mAcc.trim();
     this.methodSlotCodeOff = r.mCode.trim();
@@ -322,6 +327,7 @@ export class DexFile {
       return;
     }
     r.problems.length = 0;
+    r.extraProblems = 0;
     if (superIdx !== NO_INDEX && superIdx >= h.typeIdsSize) {
       r.problems.push(`superclass type #${superIdx} out of range`);
       superIdx = NO_INDEX;
@@ -349,7 +355,7 @@ export class DexFile {
       } catch (e) {
         if (!(e instanceof OutOfBounds)) throw e;
         // The members read so far are kept (the counters only count what was pushed).
-        r.problems.push(`${e.message}; the rest of its class_data is skipped`);
+        r.problems.push(`class_data at 0x${classDataOff.toString(16)}: ${e.message}; the rest of it is skipped`);
       }
     }
     const cls = new DexClass(
@@ -357,8 +363,11 @@ export class DexFile {
       fieldStart, r.staticCount, r.fIdx.n, methodStart, r.directCount, r.mIdx.n,
     );
     if (r.problems.length > 0) {
-      cls.broken = r.problems.join('; ');
-      this.warnings.push(warning(this.file, `class ${this.type(classIdx)} (class_def #${ci}): ${cls.broken}`));
+      cls.broken = r.problems.join('; ') + (r.extraProblems > 0 ? `; and ${r.extraProblems} more methods like these` : '');
+      r.brokenClasses++;
+      if (r.brokenClasses <= MAX_CLASS_WARNINGS) {
+        this.warnings.push(warning(this.file, `class ${this.type(classIdx)} (class_def #${ci}): ${cls.broken}`));
+      }
     }
     this.classes.push(cls);
   }
@@ -499,6 +508,23 @@ export class DexFile {
     const s = off === NO_INDEX ? '' : readStringData(this.bytes, off).value;
     this.stringCache[i] = s;
     return s;
+  }
+
+  /**
+   * Index of the string equal to `value`, or -1. Binary search: string_ids are sorted (the
+   * verifier enforces it), so an unsorted (corrupt) table may miss strings.
+   */
+  stringIndex(value: string): number {
+    let lo = 0;
+    let hi = this.header.stringIdsSize - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareUtf16(this.string(mid), value);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Type descriptor of type #i, e.g. "Ljava/lang/String;". */
@@ -659,6 +685,14 @@ export class DexFile {
 }
 
 
+/**
+ * The string_ids order: UTF-16 code unit by code unit (what d8/dx and ART's verifier use; it
+ * puts supplementary characters, as surrogates, before U+E000..U+FFFF). Same as JS `<`.
+ */
+export function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // ---------------------------------------------------------------- id table readers
 
 function checkTables(file: string, h: DexHeader, len: number): void {
@@ -756,6 +790,9 @@ class ClassDataReader {
   readonly fIdx: IntList;
   readonly fAcc: IntList;
   readonly problems: string[] = [];
+  /** Method problems of the current class beyond the first few (counted, not listed). */
+  extraProblems = 0;
+  brokenClasses = 0;
   staticCount = 0;
   directCount = 0;
   totalCodeUnits = 0;
@@ -786,10 +823,10 @@ class ClassDataReader {
     const p = ulebEnd;
     const members = sf + inf + dm + vm;
     if (p + (sf + inf) * 2 + (dm + vm) * 3 > len) {
-      throw new OutOfBounds(`class_data at 0x${off.toString(16)} declares ${members} members, more than the file can hold`);
+      throw new OutOfBounds(`declares ${members} members, more than the file can hold`);
     }
     this.memberBudget -= members;
-    if (this.memberBudget < 0) throw new OutOfBounds('class_data members exceed the file size (overlapping class_data)');
+    if (this.memberBudget < 0) throw new OutOfBounds('members of all classes exceed what the file can hold (overlapping class_data)');
     ulebEnd = p;
     this.fields(sf, true);
     this.fields(inf, false);
@@ -830,20 +867,25 @@ class ClassDataReader {
     }
   }
 
+  private methodProblem(methodIdx: number, what: string): void {
+    if (this.problems.length < 10) this.problems.push(`method ${this.dex.methodRef(methodIdx)}: ${what}`);
+    else this.extraProblems++;
+  }
+
   /** Returns codeOff when the code item is usable, else 0 (with a problem noted). */
   private code(methodIdx: number, codeOff: number): number {
     const save = ulebEnd; // methodRef() below does not read ulebs, but keep the cursor safe
     const problem = this.dex.checkCodeItem(codeOff);
     let result = codeOff;
     if (problem !== null) {
-      this.problems.push(`method ${this.dex.methodRef(methodIdx)}: code_item at 0x${codeOff.toString(16)} ${problem}; its code is skipped`);
+      this.methodProblem(methodIdx, `code_item at 0x${codeOff.toString(16)} ${problem}; its code is skipped`);
       result = 0;
     } else {
       const b = this.dex.bytes;
       const units = (b[codeOff + 12] | (b[codeOff + 13] << 8) | (b[codeOff + 14] << 16) | (b[codeOff + 15] << 24)) >>> 0;
       this.codeBudget -= units * 2;
       if (this.codeBudget < 0) {
-        this.problems.push(`method ${this.dex.methodRef(methodIdx)}: code exceeds the file size (overlapping code items); skipped`);
+        this.methodProblem(methodIdx, 'code items of all methods exceed what the file can hold (overlapping code items); its code is skipped');
         result = 0;
       } else this.totalCodeUnits += units;
     }

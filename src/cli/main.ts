@@ -96,10 +96,6 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    if (argv.length === 0) {
-      program.outputHelp();
-      return 2;
-    }
     return (program.getOptionValue('exitCode') as number | undefined) ?? 0;
   } catch (err) {
     if (err instanceof CommanderError) {

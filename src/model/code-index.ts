@@ -306,6 +306,7 @@ class DexCode {
   private byField: Csr | null = null;
   private typeIds: Map<string, number> | null = null;
   private methodIdsByClass: Csr | null = null;
+  private methodIdsByName: Csr | null = null;
   private fieldIdsByClass: Csr | null = null;
   private keys: (MethodKey | undefined)[];
 
@@ -368,6 +369,25 @@ class DexCode {
       if (d.methodName(m) !== name) continue;
       if (proto !== null && d.protoString(d.methodProtoIdx[m]) !== proto) continue;
       out.push(m);
+    }
+    return out;
+  }
+
+  /** Method ids of any class named `name` (and with proto `proto` when given). */
+  methodIdsNamed(name: string, proto: string | null): number[] {
+    const d = this.dex;
+    if (this.methodIdsByName === null) {
+      // Group method ids by name string id; the name's string id is found by binary search.
+      const names = d.methodNameIdx;
+      this.methodIdsByName = buildCsr(d.header.stringIdsSize, names.length, (i) => names[i]);
+    }
+    const { start, order } = this.methodIdsByName;
+    const out: number[] = [];
+    const nameIdx = d.stringIndex(name);
+    if (nameIdx < 0) return out;
+    for (let i = start[nameIdx]; i < start[nameIdx + 1]; i++) {
+      const m = order[i];
+      if (proto === null || d.protoString(d.methodProtoIdx[m]) === proto) out.push(m);
     }
     return out;
   }
@@ -1091,19 +1111,25 @@ class CodeIndexImpl implements CodeIndex {
     if (ref.startsWith('call_site@')) return this.customSites(Number(ref.slice(10)));
     const parsed = parseMethodRef(ref);
     if (parsed === null) return [];
+    const wildcard = parsed.cls === '*';
     const classes = [parsed.cls];
-    if (options?.subtypes) classes.push(...this.subtypesOf(parsed.cls));
+    if (options?.subtypes && !wildcard) classes.push(...this.subtypesOf(parsed.cls));
     const out: { dc: DexCode; sites: Int32Array }[] = [];
     for (const dc of this.codes) {
-      for (const cls of classes) {
-        const t = dc.typeId(cls);
-        if (t < 0) continue;
-        for (const m of dc.methodIds(t, parsed.name, parsed.rest)) {
-          const sites = dc.sitesOfTarget(m);
-          if (sites.length > 0) out.push({ dc, sites });
+      const ids: number[] = [];
+      if (wildcard) {
+        ids.push(...dc.methodIdsNamed(parsed.name, parsed.rest));
+      } else {
+        for (const cls of classes) {
+          const t = dc.typeId(cls);
+          if (t >= 0) ids.push(...dc.methodIds(t, parsed.name, parsed.rest));
         }
       }
-      if (classes.length > 1 || parsed.rest === null) {
+      for (const m of ids) {
+        const sites = dc.sitesOfTarget(m);
+        if (sites.length > 0) out.push({ dc, sites });
+      }
+      {
         // Several method ids matched: keep each dex's sites in code order.
         const mine = out.filter((o) => o.dc === dc);
         if (mine.length > 1) {

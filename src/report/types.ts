@@ -28,6 +28,8 @@ export interface Finding {
   masvs: string[];
   mastg: string[];
   cwe: string[];
+  /** Set when the code belongs to a well-known third-party library (ranked one step lower). */
+  library?: string;
 }
 
 export interface ExportedComponentFact {

@@ -452,7 +452,37 @@ describe('hostile resource tables', () => {
     expect(Date.now() - t0).toBeLessThan(30000);
   }, 60000);
 
-  it('entry offsets and key indexes out of range are skipped with warnings', () => {
+  it('a lying UTF-8 length prefix in the real global string pool is read up to the terminator', () => {
+    const bytes = new Uint8Array(new AdmZip(APIDEMOS).getEntry('resources.arsc')!.getData());
+    const t = parseArsc(bytes);
+    const id = t.idOf('string', 'abc_action_bar_home_description')!;
+    const index = (t.values(id)[0].value as { index: number }).index;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset);
+    const at = 12 + dv.getUint32(12 + 20, true) + dv.getUint32(12 + dv.getUint16(12 + 2, true) + 4 * index, true);
+    expect(bytes[at + 1]).toBe('Navigate home'.length);
+    bytes[at + 1] = 3; // the UTF-8 byte length now says "Nav"
+    const patched = parseArsc(bytes);
+    expect(patched.resolveString(id)).toBe('Navigate home');
+    expect(patched.warnings.map((w) => w.message).join()).toMatch(/UTF-8 length 3 does not match its data/);
+  });
+
+  it('a key index out of range leaves the entry without a name and warns', () => {
+    const bytes = real.slice();
+    const t = parseArsc(bytes);
+    const spec = t.packages[0].typeByName('string')!;
+    const c = spec.configs[0];
+    const i = c.indexes()[0];
+    const at = (c as unknown as { entriesStart: number }).entriesStart + c.offsetOf(i);
+    set32(bytes, at + 4, 0x7ffffff0);
+    const t2 = parseArsc(bytes);
+    const id = ((0x7f << 24) | (spec.id << 16) | i) >>> 0;
+    const first = t2.entries(id).find((e) => e.config.qualifiers === c.config.qualifiers)!;
+    expect(first.entry.key).toBeNull();
+    expect(first.entry.value).toEqual(t.values(id).find((v) => v.config === c.config.qualifiers)!.value);
+    expect(t2.warnings.map((w) => w.message).join()).toMatch(/string index 2147483632 out of range/);
+  });
+
+  it('entry offsets out of range are skipped with warnings', () => {
     const b = synthetic();
     // corrupt every type chunk's first entry offset
     const dv = new DataView(b.buffer);

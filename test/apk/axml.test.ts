@@ -516,6 +516,18 @@ describe('synthetic AXML', () => {
     expect(attrBool(doc.root!, 'futureThing')).toBe(true);
   });
 
+  it('survives 100 000 levels of nesting (no recursion in parse, findAll or the renderers)', () => {
+    const depth = 100_000;
+    const nodes: BNode[] = [nsStart];
+    for (let i = 0; i < depth; i++) nodes.push({ kind: 'start', name: 'e', line: i });
+    for (let i = 0; i < depth; i++) nodes.push({ kind: 'end', name: 'e' });
+    nodes.push(nsEnd);
+    const doc = parseAxml(axml(nodes), 'deep.xml');
+    expect(findAll(doc.root!, 'e').length).toBe(depth);
+    expect(renderXmlTree(doc).split('\n').length).toBe(depth + 2);
+    expect(renderXml(doc).length).toBeGreaterThan(depth);
+  });
+
   it('getAttr prefers the resource id over a decoy name', () => {
     // a decoy "exported" string whose id is android:enabled, and the real exported id with an empty name
     const doc = parseAxml(
