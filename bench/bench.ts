@@ -116,7 +116,8 @@ for (const t of targets) {
     const wall = median(okSamples.map((s) => s.wallMs));
     const rss = median(okSamples.map((s) => s.rssMb));
     if (tool.name === 'sessionscope load+index') ours = wall;
-    const ratio = tool.name.startsWith('sessionscope') ? '' : `  ${(wall / ours).toFixed(1)}x our load+index time`;
+    const r = wall / ours;
+    const ratio = tool.name.startsWith('sessionscope') ? '' : r >= 1 ? `  ${r.toFixed(1)}x our time` : `  ${(1 / r).toFixed(0)}x faster than us${tool.name.startsWith('aapt') ? ' (manifest only)' : ''}`;
     console.log(`  ${tool.name.padEnd(34)} ${(wall / 1000).toFixed(3).padStart(8)} s  ${rss.toFixed(0).padStart(6)} MB${ratio}${okSamples.length < samples.length ? `  (${samples.length - okSamples.length} failed runs)` : ''}`);
   }
 }

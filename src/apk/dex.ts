@@ -21,10 +21,9 @@
  */
 
 import { FormatError, warning, type ReadWarning } from './errors.js';
-import { readStringData } from './mutf8.js';
+import { readStringValue } from './mutf8.js';
 
 export const NO_INDEX = 0xffffffff;
-const NO_INDEX16 = 0xffff;
 
 export const ACC_PUBLIC = 0x1;
 export const ACC_PRIVATE = 0x2;
@@ -505,7 +504,7 @@ export class DexFile {
     if (c !== undefined) return c;
     if (i < 0 || i >= this.header.stringIdsSize) return '';
     const off = this.stringDataOff[i];
-    const s = off === NO_INDEX ? '' : readStringData(this.bytes, off).value;
+    const s = off === NO_INDEX ? '' : readStringValue(this.bytes, off);
     this.stringCache[i] = s;
     return s;
   }
@@ -629,7 +628,7 @@ export class DexFile {
 
   /**
    * try_items with their handlers. Throws FormatError when the handler list is out of bounds
-   * (callers that must not fail use tryHandlerAddrs-style bounded reads instead).
+   * (the code index uses forEachHandlerAddr, which never throws).
    */
   tries(code: CodeItem): TryItem[] {
     const out: TryItem[] = [];
@@ -668,7 +667,7 @@ export class DexFile {
     }
   }
 
-  /** Reads one encoded_value at `off` (used for call_site items and tests). */
+  /** Decodes the encoded_array at `off` (a call_site_item, an annotation value...), or null when unreadable. */
   encodedArrayAt(off: number): EncodedValue[] | null {
     try {
       return new ValueReader(this, off).array(0);

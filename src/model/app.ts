@@ -9,7 +9,7 @@ import { openContainer, type ContainerKind } from '../apk/bundle.js';
 import { FormatError, type ReadWarning, warning } from '../apk/errors.js';
 import { parseAxml, type AxmlDocument } from '../apk/axml.js';
 import { parseArsc, type ResourceTable } from '../apk/arsc.js';
-import { parseDex, type DexFile } from '../apk/dex.js';
+import { parseDexContainer, type DexFile } from '../apk/dex.js';
 import { dexEntryNames, type SigningInfo, type ZipArchive, type ZipLimits, DEFAULT_ZIP_LIMITS } from '../apk/zip.js';
 import { buildCodeIndex, type CodeIndex } from './code-index.js';
 import { readManifest, type Manifest } from './manifest.js';
@@ -175,7 +175,7 @@ export function loadApp(bytes: Uint8Array, file: string, opts: LoadOptions = {})
       const label = archive === base ? name : `${archive.file}!${name}`;
       dexFiles.push(label);
       try {
-        dexes.push(parseDex(archive.read(name), label));
+        dexes.push(...parseDexContainer(archive.read(name), label));
       } catch (err) {
         if (!(err instanceof FormatError)) throw err;
         warnings.push(warning(label, `skipped: ${err.message}`));

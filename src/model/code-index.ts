@@ -9,20 +9,31 @@
  * -> type id, ...) are built per dex on the first query that needs them.
  *
  * Constant propagation (per method, forward, in linear instruction order):
- *  - const/4, /16, /high16, const, const-wide*, const-string(/jumbo), const-class set a register;
- *    move, move-object, move-wide and their /from16 and /16 forms copy it;
+ *  - const/4, /16, /high16, const and const-wide* give {kind:'int'} (the raw bits: a float or
+ *    double constant shows as its bit pattern; 64-bit values that do not fit a double exactly are
+ *    bigints); const-string(/jumbo) gives {kind:'string'}; const-class gives {kind:'class'};
+ *    move, move-object, move-wide and their /from16 and /16 forms copy a value;
  *    move-result* right after an invoke gives {kind:'result', of: target};
  *    new-instance / new-array give {kind:'new'}; iget* / sget* give {kind:'field'};
  *    check-cast keeps the value; any other write kills the register (both halves for wide ones).
  *  - Control flow is not followed: the state flows from one instruction to the next in address
  *    order, across forward branches ("keep-linear-order"). All registers are cleared at the start
- *    of every exception handler and at every target of a backward branch (loop heads, found by a
- *    cheap pre-pass), where the linear state would most often be wrong. So a value seen at a call
- *    site was written on the straight-line path before it, or on some path reaching it through a
- *    forward jump; a value written only on the other arm of an if/else may be reported.
+ *    of every exception handler and at every target of a backward branch (loop heads), where the
+ *    linear state would most often be wrong. Loop heads are found while walking; a method that
+ *    has one is walked again from its first loop head with the clearing applied (everything
+ *    before it is unaffected). So a value seen at a call site was written on the straight-line
+ *    path before it, or on some path reaching it through a forward jump; a value written only on
+ *    the other arm of an if/else may be reported.
  *  - Invalid or unreachable code never throws: a truncated instruction or payload ends the walk
  *    of that method with a warning; a switch/fill-array-data payload outside the method or a
  *    branch outside the method only adds a warning.
+ *
+ * Queries name methods in smali form, "Lcom/example/Foo;->bar(Ljava/lang/String;I)V"; without the
+ * proto ("Lcom/example/Foo;->bar") they match every overload; with "*" as the class
+ * ("*->getSharedPreferences") they match the name on any class, which is how to find a framework
+ * method called through an app subclass (`LMyActivity;->getSharedPreferences`). invoke-custom
+ * sites are kept under "call_site@N" (N = call_site_id index). A method ref is matched as written
+ * in the invoke: no virtual dispatch is resolved (see CallsToOptions.subtypes for app subclasses).
  */
 
 import type { ReadWarning } from '../apk/errors.js';
@@ -142,21 +153,39 @@ export interface CallsToOptions {
 
 export interface CodeIndex {
   readonly stats: CodeIndexStats;
+  /** Warnings of the dex files (parse) and of the walk; grows if a lazy query finds more. */
   readonly warnings: ReadWarning[];
   readonly dexes: readonly DexFile[];
+  /**
+   * Every invoke of `ref` in every dex, in dex order then code order. `ref` is a full method ref,
+   * a ref without proto (all overloads), "*->name[(proto)]" (any class) or "call_site@N".
+   * Results are cached per ref; the array returned is a copy, its objects are shared.
+   */
   callsTo(ref: string, options?: CallsToOptions): CallSite[];
+  /** The distinct callers of `ref` (same matching as callsTo). */
   callersOf(ref: string, options?: CallsToOptions): MethodKey[];
+  /** Every method defined in the dex files (with or without code), summaries built lazily. */
   methods(): Iterable<MethodSummary>;
+  /**
+   * A method defined by the class (the first definition of the class across the dex files, as
+   * the runtime would load it). Without `proto`, the first overload in class_data order.
+   */
   method(classDesc: string, name: string, proto?: string): MethodSummary | undefined;
   /** Every defined method of the class with that name (all overloads). */
   overloads(classDesc: string, name: string): MethodSummary[];
+  /** const-string loads whose value passes `predicate` (tested once per distinct string), grouped by value. */
   stringSites(predicate: (s: string) => boolean): { value: string; sites: StringSite[] }[];
+  /** Every string of every string table (type names, member names, literals...), decoded lazily. */
   allStrings(): Iterable<{ value: string; dex: string }>;
+  /** String initial values of static fields (class_def static_values), e.g. `static final String URL`. */
   staticStringValues(): StaticStringValue[];
+  /** Every class definition of every dex, duplicates included. */
   classes(): Iterable<ClassSummary>;
+  /** The first definition of a class across the dex files. */
   classByName(desc: string): ClassSummary | undefined;
   /** App classes (transitively) extending or implementing `desc`, not including it. */
   subtypesOf(desc: string): string[];
+  /** Reads and writes of a field: "Lx;->name:Ltype;" or "Lx;->name" (any type). */
   fieldAccesses(ref: string): FieldAccess[];
 }
 
@@ -304,11 +333,11 @@ class DexCode {
 
   private byTarget: Csr | null = null;
   private byField: Csr | null = null;
-  private typeIds: Map<string, number> | null = null;
   private methodIdsByClass: Csr | null = null;
   private methodIdsByName: Csr | null = null;
   private fieldIdsByClass: Csr | null = null;
   private keys: (MethodKey | undefined)[];
+  private readonly argCache = new Map<number, ArgValue>();
 
   constructor(readonly dex: DexFile) {
     const nSlots = dex.methodSlotIdx.length;
@@ -342,17 +371,22 @@ class DexCode {
     return this.key(this.dex.methodSlotIdx[slot]);
   }
 
+  /** Type id of a descriptor, or -1 (binary searches: strings and type_ids are sorted). */
   typeId(desc: string): number {
-    if (this.typeIds === null) {
-      const m = new Map<string, number>();
-      const n = this.dex.header.typeIdsSize;
-      for (let t = 0; t < n; t++) {
-        const s = this.dex.type(t);
-        if (!m.has(s)) m.set(s, t);
-      }
-      this.typeIds = m;
+    const d = this.dex;
+    const s = d.stringIndex(desc);
+    if (s < 0) return -1;
+    const types = d.typeDescriptorIdx;
+    let lo = 0;
+    let hi = types.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = types[mid];
+      if (v === s) return mid;
+      if (v < s) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return this.typeIds.get(desc) ?? -1;
+    return -1;
   }
 
   /** Method ids declared on type `t` named `name` (and with proto `proto` when given). */
@@ -435,7 +469,23 @@ class DexCode {
     return ((this.dex.methodSlotCodeOff[slot] + 16) >> 1) + pc;
   }
 
+  /**
+   * The ArgValue of a recorded register value. Values repeat a lot (the same key string, the same
+   * getter result), so all but wide constants are shared objects: treat them as read-only.
+   */
   argValue(kind: number, val: number): ArgValue {
+    if (kind === K_UNKNOWN) return UNKNOWN;
+    if (kind === K_WIDE) return { kind: 'int', value: wideConst(this.dex.u16, val) };
+    const k = kind * 0x100000000 + (val >>> 0);
+    let v = this.argCache.get(k);
+    if (v === undefined) {
+      v = this.makeArgValue(kind, val);
+      this.argCache.set(k, v);
+    }
+    return v;
+  }
+
+  private makeArgValue(kind: number, val: number): ArgValue {
     const d = this.dex;
     switch (kind) {
       case K_STRING:
@@ -620,10 +670,11 @@ class WalkState {
 }
 
 /**
- * Walks insns U[start, end) of one method: constant propagation and recording of invokes, field
- * accesses and const-strings into st's stores. With `useMarks`, registers are cleared at every
- * position marked in st.marks (relative pc). Backward branch targets found are marked and
- * st.backward set. Returns the number of instructions.
+ * Walks the insns U[from, end) of the method whose code starts at U[start]: constant propagation
+ * and recording of invokes, field accesses and const-strings into st's stores (which the caller
+ * sized for the method). With `useMarks`, registers are cleared at every position marked in
+ * st.marks (relative pc). Backward branch targets found are marked and the lowest one is left in
+ * st.firstBackward; the instruction count in st.instructions; the first problem in st.problem.
  */
 function walkCode(st: WalkState, U: Uint16Array, start: number, from: number, end: number, nregs: number, slot: number, useMarks: boolean): void {
   const kind = st.kind;
@@ -804,7 +855,7 @@ function walkCode(st: WalkState, U: Uint16Array, start: number, from: number, en
           const q = start + pl;
           const want = op === 0x2b ? PACKED_SWITCH_PAYLOAD : op === 0x2c ? SPARSE_SWITCH_PAYLOAD : FILL_ARRAY_DATA_PAYLOAD;
           if (pl < 0 || pl >= size || U[q] !== want || payloadUnits(U, q, end) <= 0) {
-            if (st.problem === '') st.problem = `${OPNAME[op]} at pc ${pc} has its payload outside the method`;
+            if (st.problem === '') st.problem = `${OPNAME[op]} at pc ${pc} does not point to a valid payload inside the method`;
           } else if (x === X_SWITCH) {
             const count = U[q + 1];
             const tgt = op === 0x2b ? q + 4 : q + 2 + count * 2;
@@ -1125,17 +1176,17 @@ class CodeIndexImpl implements CodeIndex {
           if (t >= 0) ids.push(...dc.methodIds(t, parsed.name, parsed.rest));
         }
       }
-      for (const m of ids) {
-        const sites = dc.sitesOfTarget(m);
-        if (sites.length > 0) out.push({ dc, sites });
-      }
-      {
-        // Several method ids matched: keep each dex's sites in code order.
-        const mine = out.filter((o) => o.dc === dc);
-        if (mine.length > 1) {
-          const merged = Int32Array.from(mine.flatMap((o) => Array.from(o.sites))).sort();
-          out.splice(out.length - mine.length, mine.length, { dc, sites: merged });
+      const lists = ids.map((m) => dc.sitesOfTarget(m)).filter((l) => l.length > 0);
+      if (lists.length === 1) out.push({ dc, sites: lists[0] });
+      else if (lists.length > 1) {
+        // Several method ids matched (overloads, subtypes): merge into code order.
+        const merged = new Int32Array(lists.reduce((a, l) => a + l.length, 0));
+        let k = 0;
+        for (const l of lists) {
+          merged.set(l, k);
+          k += l.length;
         }
+        out.push({ dc, sites: merged.sort() });
       }
     }
     return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMutf8, encodeMutf8, readStringData } from '../../src/apk/mutf8.js';
+import { decodeMutf8, encodeMutf8, readStringData, readStringValue } from '../../src/apk/mutf8.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
@@ -61,6 +61,12 @@ describe('readStringData', () => {
     const big = readStringData(bytes(0x80, 0x01, ...ascii('x'), 0), 0);
     expect(big.declaredLength).toBe(128);
     expect(big.value).toBe('x');
+  });
+
+  it('readStringValue gives the same string without the bookkeeping', () => {
+    const b = bytes(0x03, ...ascii('abc'), 0, 0x02, 0xc3, 0xa9, 0x78, 0, 0x80, 0x01, ...ascii('z'), 0, 0x01, 0x61);
+    expect([0, 5, 10, 14, 99, -1].map((o) => readStringValue(b, o))).toEqual(['abc', '\u00e9x', 'z', 'a', '', '']);
+    expect([0, 5, 10, 14].map((o) => readStringData(b, o).value)).toEqual(['abc', '\u00e9x', 'z', 'a']);
   });
 
   it('gives "" for offsets outside the buffer and survives a cut-off length', () => {
