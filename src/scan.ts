@@ -4,16 +4,18 @@
  */
 import { open } from 'node:fs/promises';
 import { FormatError } from './apk/errors.js';
+import { UserError } from './user-error.js';
 import { loadApp, type AppModel, type LoadOptions } from './model/app.js';
 import { targetResult } from './report/result.js';
-import type { Finding, TargetResult } from './report/types.js';
+import type { TargetResult } from './report/types.js';
+import { runRules, type Rule } from './rules/rule.js';
+import { RULES } from '../static-rules/index.js';
+import { EMPTY_CONFIG, type ScanConfig } from './config.js';
 
 /** Largest input file read (APKs on Play are capped at 4 GB with expansion; real ones are far smaller). */
 export const MAX_INPUT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
+export class InputError extends UserError {}
 
 export async function readInput(path: string, maxBytes = MAX_INPUT_BYTES): Promise<Uint8Array> {
   let fh;
@@ -41,8 +43,16 @@ export async function readInput(path: string, maxBytes = MAX_INPUT_BYTES): Promi
 }
 
 export interface ScanOptions extends LoadOptions {
-  /** Runs the rules over the model; the static rules come with their own module. */
-  rules?: (app: AppModel) => Finding[];
+  config?: ScanConfig;
+  /** Show secret values in evidence instead of redacting them. */
+  showSecrets?: boolean;
+  /** The rules to run (default: every rule the config leaves on). */
+  rules?: readonly Rule[];
+}
+
+/** The rules a configuration leaves switched on. */
+export function enabledRules(config: ScanConfig = EMPTY_CONFIG, all: readonly Rule[] = RULES): Rule[] {
+  return all.filter((r) => config.rules[r.meta.id]?.enabled !== false);
 }
 
 export interface ScanOutcome {
@@ -53,7 +63,15 @@ export interface ScanOutcome {
 export function scanBytes(bytes: Uint8Array, path: string, opts: ScanOptions = {}): ScanOutcome {
   const t0 = performance.now();
   const app = loadApp(bytes, path, opts);
-  const findings = opts.rules ? opts.rules(app) : [];
+  const config = opts.config ?? EMPTY_CONFIG;
+  const findings = runRules(app, opts.rules ?? enabledRules(config), {
+    showSecrets: opts.showSecrets === true,
+    extraTokenPatterns: config.tokenKeyPatterns,
+    ignoredLibraries: config.ignoredLibraries,
+  }).map((f) => {
+    const sev = config.rules[f.ruleId]?.severity;
+    return sev ? { ...f, severity: sev } : f;
+  });
   return { app, result: targetResult(app, path, findings, performance.now() - t0) };
 }
 
@@ -64,7 +82,7 @@ export async function scanFile(path: string, opts: ScanOptions = {}): Promise<Sc
 
 /** One line for the user: what is wrong and where, never a stack trace. */
 export function describeError(err: unknown): string {
-  if (err instanceof FormatError || err instanceof InputError) return err.message;
+  if (err instanceof FormatError || err instanceof UserError) return err.message;
   if (err instanceof Error) return `internal error: ${err.message} (set SESSIONSCOPE_DEBUG=1 for details)`;
   return `internal error: ${String(err)}`;
 }

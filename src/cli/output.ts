@@ -5,8 +5,9 @@
  */
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { UserError } from '../user-error.js';
 
-export class OutputError extends Error {}
+export class OutputError extends UserError {}
 
 const OUR_MARKERS = ['"schemaVersion"', 'sessionscope'];
 

@@ -84,14 +84,14 @@ ul.chips{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .yes{color:var(--high);font-weight:600}
-.table{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}td code{overflow-wrap:anywhere}td.kind{white-space:nowrap}
+.table{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}td code{overflow-wrap:break-word}td.kind{white-space:nowrap}
 article.rule h3{border:0;margin:0;padding:0}
 article.finding,article.rule,section.probe{border:1px solid var(--line);border-left:6px solid var(--info);border-radius:6px;padding:10px 14px;margin:12px 0;background:var(--card);break-inside:avoid}
 article.sev-critical{border-left-color:var(--critical);background:var(--card)}article.sev-high{border-left-color:var(--high);background:var(--card)}article.sev-medium{border-left-color:var(--medium);background:var(--card)}article.sev-low{border-left-color:var(--low);background:var(--card)}article.sev-info{border-left-color:var(--info);background:var(--card)}
 .badges{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
 .badge{display:inline-block;border-radius:4px;padding:0 8px;font-size:.8rem;font-weight:600;border:1px solid currentColor}
 .badge.confirmed{color:var(--high)}.badge.refuted{color:var(--pass)}.badge.not-tested,.badge.lib{color:var(--muted)}
-dl.meta{display:flex;flex-wrap:wrap;gap:2px 6px;margin:6px 0;font-size:.92rem}dl.meta dt{color:var(--muted)}dl.meta dt::after{content:":"}dl.meta dd{margin:0 14px 0 0;overflow-wrap:anywhere;min-width:0}
+dl.meta{display:flex;flex-wrap:wrap;gap:2px 18px;margin:6px 0;font-size:.92rem}dl.meta div{display:flex;gap:6px;min-width:0}dl.meta dt{color:var(--muted)}dl.meta dt::after{content:":"}dl.meta dd{margin:0;overflow-wrap:anywhere;min-width:0}
 .label{font-weight:600;font-size:.85rem;color:var(--muted)}
 .verdict-pass{background:var(--pass)}.verdict-fail{background:var(--high)}.verdict-inconclusive{background:var(--info)}
 section.probe.verdict-pass{border-left-color:var(--pass);background:var(--card)}section.probe.verdict-fail{border-left-color:var(--high);background:var(--card)}section.probe.verdict-inconclusive{background:var(--card)}
@@ -102,7 +102,7 @@ form.filter{margin:8px 0}form.filter fieldset{border:1px solid var(--line);borde
 footer{color:var(--muted);font-size:.85rem;padding-bottom:24px}
 p.msg{white-space:pre-line;overflow-wrap:anywhere}
 @media (max-width:600px){body{font-size:14px}h1{font-size:1.35rem}h2{font-size:1.15rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:6px}section.target,section.rules{padding:12px}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 8px}dl.meta dd{margin:0}
+dl.meta{display:block}dl.meta div{display:grid;grid-template-columns:6.5em 1fr;gap:8px}
 table,tbody,tr,td{display:block}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}tr{border-bottom:1px solid var(--line);padding:6px 0}td{border:0;padding:1px 0}td::before{content:attr(data-label) ": ";color:var(--muted)}}
 @media print{body{background:#fff}h2,h3,h4{break-after:avoid}form.filter,nav{display:none}section.target,section.rules{border:0;padding:0}.chip,.banner,.badge{-webkit-print-color-adjust:exact;print-color-adjust:exact}a{color:inherit}section.target{break-before:page}section.target:first-of-type{break-before:auto}}
 `;
@@ -176,7 +176,7 @@ function findingCard(f: Finding, doc: RuleDoc | undefined, id: string): string {
   return `<article class="finding sev-${f.severity}" data-sev="${f.severity}" id="${id}">
 <div class="badges">${badges}</div>
 <h4>${esc(f.title)}</h4>
-<dl class="meta"><dt>Rule</dt><dd><a href="#rule-${esc(anchor(f.ruleId))}"><code>${esc(f.ruleId)}</code></a></dd>${loc ? `<dt>Location</dt><dd><code>${esc(loc)}</code></dd>` : ''}<dt>Confidence</dt><dd>${esc(f.confidence)}</dd><dt>Stage</dt><dd>${esc(f.stage)}</dd></dl>
+<dl class="meta"><div><dt>Rule</dt><dd><a href="#rule-${esc(anchor(f.ruleId))}"><code>${esc(f.ruleId)}</code></a></dd></div>${loc ? `<div><dt>Location</dt><dd><code>${esc(loc)}</code></dd></div>` : ''}<div><dt>Confidence</dt><dd>${esc(f.confidence)}</dd></div><div><dt>Stage</dt><dd>${esc(f.stage)}</dd></div></dl>
 <p class="msg">${esc(f.message)}</p>
 ${f.evidence !== undefined ? `<div><span class="label">Evidence</span><pre><code>${esc(f.evidence)}</code></pre></div>` : ''}
 ${doc?.remediation ? `<p><span class="label">Remediation</span><br>${esc(doc.remediation)}</p>` : ''}

@@ -72,6 +72,8 @@ export interface AnalysisFacts {
   nestedApks: string[];
   splits: { name: string; split: string | null }[];
   durationMs: number;
+  /** Findings left out because their fingerprint is in --baseline. */
+  baselineSuppressed?: number;
 }
 
 export interface TargetResult {
