@@ -36,9 +36,10 @@ async function runScan(apks: string[], opts: ScanCliOptions): Promise<number> {
   const known = opts.baseline ? await loadBaseline(opts.baseline) : null;
   const results = await scanFiles(apks, { config, showSecrets: opts.showSecrets === true });
   if (known) for (const r of results) r.analysis.baselineSuppressed = applyBaseline(r, known);
-  const report: Report = { schemaVersion: 1, tool: { name: 'sessionscope', version: VERSION }, results };
+  const report: Report = { schemaVersion: 1, tool: { name: 'sessionscope', version: VERSION }, generatedAt: new Date().toISOString(), results };
   const text = render(report, opts.format, {
     color: !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    rules: RULES.map((r) => r.meta),
     sourceRoot: opts.sourceRoot,
     sarifCategory: opts.sarifCategory,
   });

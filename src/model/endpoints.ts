@@ -3,16 +3,21 @@
  * by a method, a static final String field, a string resource, or an asset file. XML namespaces,
  * schema identifiers and licence/documentation links are not endpoints and are left out (they are
  * never requested); deep-link filters are in the manifest model, not here.
+ *
+ * Each code, field and resource source keeps the whole constant the URL was found in (`value`), so
+ * that a rule can tell a request target from text shown to the user ("Register at http://x.com")
+ * with ./url-use.ts. The list is computed once per app model and shared by every rule.
  */
 import type { AppModel } from './app.js';
 import { findUrls, urlHost } from './content.js';
 import { libraryOf } from './libraries.js';
 import type { MethodKey } from './code-index.js';
 
+/** `value`: the whole constant (string literal, field value or resource string) holding the URL. */
 export type EndpointSource =
-  | { kind: 'code'; dex: string; method: MethodKey; library: string | null }
-  | { kind: 'field'; dex: string; field: string; library: string | null }
-  | { kind: 'resource'; name: string }
+  | { kind: 'code'; dex: string; method: MethodKey; library: string | null; value?: string }
+  | { kind: 'field'; dex: string; field: string; library: string | null; value?: string }
+  | { kind: 'resource'; name: string; value?: string }
   | { kind: 'asset'; file: string };
 
 export interface Endpoint {
@@ -28,6 +33,10 @@ const NON_ENDPOINT_HOSTS = [
   'xmlpull.org', 'www.xmlpull.org', 'ns.adobe.com', 'purl.org', 'json-schema.org', 'xmlns.com', 'java.sun.com', 'xml.apache.org',
   'www.apache.org', 'apache.org', 'www.opensource.org', 'opensource.org', 'www.gnu.org', 'gnu.org', 'creativecommons.org',
   'www.slf4j.org', 'schema.org', 'ns.google.com', 'www.bouncycastle.org', 'jakarta.apache.org',
+  // More namespace and specification hosts (identifiers in XML/RDF/SOAP/OOXML code, never fetched).
+  'schemas.google.com', 'schemas.openxmlformats.org', 'www.opengis.net', 'docs.oasis-open.org', 'www.ietf.org',
+  'tools.ietf.org', 'ns.android.com', 'xmlns.jcp.org', 'www.wapforum.org', 'www.openmobilealliance.org', 'iptc.org',
+  'ns.useplus.org', 'cipa.jp', 'www.iec.ch', 'www.color.org',
 ];
 const NON_ENDPOINT_PATH = /^https?:\/\/[^/]+\/(?:xml\/features|xml\/properties|sax\/features|sax\/properties|XML\/|TR\/|1999\/|2000\/|2001\/|2005\/|ns\/|licenses?\b)/i;
 
@@ -44,11 +53,24 @@ export function isEndpointUrl(url: string): boolean {
 
 const URL_IN_STRING = /https?:\/\//i;
 
+const cache = new WeakMap<AppModel, Endpoint[]>();
+
+/** Every endpoint URL of the app (computed once per model; the array is a copy, its objects are shared). */
 export function collectEndpoints(app: AppModel): Endpoint[] {
+  let list = cache.get(app);
+  if (!list) {
+    list = computeEndpoints(app);
+    cache.set(app, list);
+  }
+  return list.slice();
+}
+
+function computeEndpoints(app: AppModel): Endpoint[] {
   const byUrl = new Map<string, Endpoint>();
   const pkg = app.manifest.package;
   const add = (raw: string, source: EndpointSource): void => {
-    for (const url of findUrls(raw)) {
+    // One source per URL even when the text names the URL twice.
+    for (const url of new Set(findUrls(raw))) {
       if (!isEndpointUrl(url)) continue;
       let ep = byUrl.get(url);
       if (!ep) {
@@ -59,12 +81,12 @@ export function collectEndpoints(app: AppModel): Endpoint[] {
     }
   };
   for (const { value, sites } of app.code.stringSites((s) => URL_IN_STRING.test(s))) {
-    for (const site of sites) add(value, { kind: 'code', dex: site.dex, method: site.caller, library: libraryOf(site.caller.class, [], pkg) });
+    for (const site of sites) add(value, { kind: 'code', dex: site.dex, method: site.caller, library: libraryOf(site.caller.class, [], pkg), value });
   }
   for (const sv of app.code.staticStringValues()) {
     if (!URL_IN_STRING.test(sv.value)) continue;
     const cls = sv.field.slice(0, sv.field.indexOf('->'));
-    add(sv.value, { kind: 'field', dex: sv.dex, field: sv.field, library: libraryOf(cls, [], pkg) });
+    add(sv.value, { kind: 'field', dex: sv.dex, field: sv.field, library: libraryOf(cls, [], pkg), value: sv.value });
   }
   const table = app.resources;
   if (table) {
@@ -76,7 +98,7 @@ export function collectEndpoints(app: AppModel): Endpoint[] {
         for (const i of chunk.indexes()) {
           const e = chunk.entry(i);
           if (e && 'type' in e.value && e.value.type === 'string' && URL_IN_STRING.test(e.value.value)) {
-            add(e.value.value, { kind: 'resource', name: `@string/${e.key ?? `0x${e.id.toString(16)}`}` });
+            add(e.value.value, { kind: 'resource', name: `@string/${e.key ?? `0x${e.id.toString(16)}`}`, value: e.value.value });
           }
         }
       }

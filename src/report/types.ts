@@ -30,6 +30,8 @@ export interface Finding {
   cwe: string[];
   /** Set when the code belongs to a well-known third-party library (ranked one step lower). */
   library?: string;
+  /** After a dynamic run: whether the run showed this static finding to be real. */
+  dynamicStatus?: 'confirmed' | 'refuted' | 'not-tested';
 }
 
 export interface ExportedComponentFact {
@@ -88,5 +90,7 @@ export interface TargetResult {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'sessionscope'; version: string };
+  /** When the report was made (ISO 8601). */
+  generatedAt?: string;
   results: TargetResult[];
 }

@@ -3,7 +3,7 @@
  * and checked in a real browser (Debian's chromium, headless) when one is installed: screenshots
  * at desktop and phone width land in test/report/screenshots/ for a person to look at.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -162,6 +162,7 @@ if (!CHROMIUM) console.warn('test/report/html.test.ts: chromium is not installed
 
 describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sessionscope-html-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (args: string[]): string => {
     const profile = mkdtempSync(join(dir, 'profile-'));
     const r = spawnSync(
@@ -233,6 +234,23 @@ describe.skipIf(!CHROMIUM)('renderHtml in headless Chromium', () => {
     expect(dom).toContain('WebView keeps cookies after logout');
     expect(count(dom, /<script>/g)).toBe(1);
     expect(count(dom, /<img /g)).toBe(0);
+  });
+
+  it('the severity filter hides the unchecked severity', () => {
+    // A test-only copy: the policy would (rightly) block the script that plays the user's click.
+    const click = `<script>var i=document.querySelector('form.filter input[value="high"]');i.checked=false;i.dispatchEvent(new Event('change',{bubbles:true}));</script>`;
+    const page = renderHtml(report, { rules: RULES })
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+      .replace('</body>', `${click}</body>`);
+    const file = join(dir, 'filter.html');
+    writeFileSync(file, page);
+    const dom = run(['--dump-dom', pathToFileURL(file).href]);
+    const cards = [...dom.matchAll(/<article class="finding [^"]*" data-sev="([a-z]+)" id="t1-f\d+"( hidden="")?>/g)];
+    expect(cards.map((m) => `${m[1]}${m[2] ? ' hidden' : ''}`)).toEqual([
+      ...Array(5).fill('high hidden'),
+      ...Array(4).fill('medium'),
+      'low',
+    ]);
   });
 
   it('is fully readable with scripts disabled: every finding is shown, the filter stays hidden', () => {

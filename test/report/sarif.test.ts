@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import type AjvModule from 'ajv-draft-04';
+import type FormatsModule from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { MAX_MESSAGE_CHARS, buildSarif, renderSarif } from '../../src/report/sarif.js';
 import type { RuleDoc } from '../../src/report/rule-docs.js';
@@ -21,6 +21,9 @@ const load = (name: string): Report => JSON.parse(readFileSync(join(FIXTURES, na
 const RULES = JSON.parse(readFileSync(join(FIXTURES, 'rules.json'), 'utf8')) as RuleDoc[];
 
 const require = createRequire(import.meta.url);
+// CommonJS packages: required directly so the constructor is the same under tsc and vitest.
+const Ajv = (require('ajv-draft-04') as typeof AjvModule).default;
+const addFormats = (require('ajv-formats') as typeof FormatsModule).default;
 const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json') as object;
 // unicodeRegExp off: the schema's `language` pattern has a stray `]` that only the `u` flag rejects.
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
