@@ -40,7 +40,7 @@ export function parseConfig(text: string, file: string, knownRules: readonly str
   };
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    throw new ConfigError(`${file}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    throw new ConfigError(`${file}:${lc.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
   }
   const cfg: ScanConfig = { rules: {}, tokenKeyPatterns: [], ignoredLibraries: [] };
   const root = doc.contents;
