@@ -28,7 +28,7 @@ import { defineRule, type RuleContext } from '../src/rules/rule.js';
 import type { AppModel } from '../src/model/app.js';
 import { collectEndpoints, type Endpoint, type EndpointSource } from '../src/model/endpoints.js';
 import { urlUse, type UrlUseVerdict } from '../src/model/url-use.js';
-import { baseCleartextOrigin, hostCleartextPolicy, manifestElementLine, type HostPolicy, type PolicyOrigin } from '../src/model/network-policy.js';
+import { baseCleartextOrigin, hostCleartextPolicy, manifestElementLine, type HostPolicy, type PlaceInApk, type PolicyOrigin } from '../src/model/network-policy.js';
 import { methodLabel, sourceLabel } from '../src/model/describe.js';
 import { classifyKey } from '../src/model/session-data.js';
 import { libraryOf } from '../src/model/libraries.js';
@@ -140,6 +140,8 @@ export default defineRule({
   check(app, ctx) {
     const policy = app.cleartext;
     const below24 = policy.permittedBelowApi24 === true;
+    // Nothing can go out in cleartext (the common case for current apps): no need to look at URLs.
+    if (!policy.permitted && !below24 && !policy.domains.some((d) => d.permitted)) return;
     const hostPolicies = new Map<string, HostPolicy>();
     const policyOf = (host: string): HostPolicy => {
       let p = hostPolicies.get(host);
@@ -217,7 +219,7 @@ export default defineRule({
           `Cleartext HTTP is permitted by default for every host without its own domain-config, on Android 7+, by ${origin.text}.` +
           ` Any http:// request the app or its libraries make, including to URLs built at runtime or received from a server, goes out unencrypted.` +
           runtimeNote + oldNote,
-        location: placeToLocation(origin),
+        location: placeLocation(origin.place),
         evidence: `cleartextPermitted=true (${policy.source})${groups.size ? `; hosts with http:// URLs: ${[...groups.keys()].sort().join(', ')}` : ''}${textEvidence}`,
         fingerprint: ['base-policy'],
       });
@@ -243,7 +245,7 @@ export default defineRule({
           ` those versions do not read the network security config that blocks it on Android 7+.` +
           (oldHosts.length ? ` The app has http:// URLs for ${oldHosts.join(', ')}, which go out in cleartext there.` : '') +
           runtimeNote,
-        location: placeToLocation(origin),
+        location: placeLocation(origin.place),
         evidence: `permittedBelowApi24=true; Android 7+ default: blocked (${policy.source})${textEvidence}`,
         fingerprint: ['below-api-24'],
       });
@@ -258,14 +260,14 @@ export default defineRule({
         });
         if (covered) continue;
         const hp = hostCleartextPolicy(app, d.domain);
-        const origin = hp.matched && hp.matched.domain === d.domain ? hp.origin : { ...baseCleartextOrigin(app) };
+        const origin = hp.matched && hp.matched.domain === d.domain ? hp.origin : baseCleartextOrigin(app);
         ctx.report({
           severity: 'low',
           confidence: 'medium',
           message:
             `The network security config permits cleartext HTTP to ${d.domain}${d.includeSubdomains ? ' and its subdomains' : ''} (${origin.text}), ` +
             'but no literal http:// URL for it was found: the URL may be built at runtime, or the exception is left over.',
-          location: placeToLocation({ kind: 'domain-config', text: '', place: { file: app.nsc.file, line: d.line, element: 'domain-config' } }),
+          location: placeLocation({ file: app.nsc.file, line: d.line, element: 'domain-config' }),
           evidence: `domain ${d.domain}, includeSubdomains=${d.includeSubdomains}, cleartextTrafficPermitted=true (effective)`,
           fingerprint: ['domain', d.domain],
         });
@@ -274,7 +276,7 @@ export default defineRule({
   },
 });
 
-function placeToLocation(origin: PolicyOrigin): FindingLocation {
-  const p = origin.place;
+/** A manifest or config location; an unknown line (0 or none) is left out. */
+function placeLocation(p: PlaceInApk): FindingLocation {
   return { file: p.file, ...(p.line ? { line: p.line } : {}), element: p.element };
 }

@@ -83,7 +83,7 @@ export default defineRule({
     title: 'Exported component reachable by any app',
     severity: 'medium',
     masvs: ['MASVS-PLATFORM-1'],
-    mastg: ['MASTG-TEST-0029'],
+    mastg: ['MASTG-TEST-0029', 'MASWE-0018'],
     cwe: ['CWE-926'],
     description:
       'The component is exported without a permission that stops other apps (MASWE-0018, lack of authorization on app components), so any app on the device can ' +

@@ -36,6 +36,7 @@ import {
 } from '../src/model/method-flow.js';
 import { classifyKey } from '../src/model/session-data.js';
 import { tokenLabelIn, tokenWordIn } from '../src/model/token-words.js';
+import { libraryOf } from '../src/model/libraries.js';
 
 type SourceKind = 'prng' | 'time' | 'derived';
 
@@ -44,7 +45,7 @@ interface SourceInfo {
   label: string;
 }
 
-const RANDOM_NEXT = ['nextInt', 'nextLong', 'nextBytes', 'nextDouble', 'nextFloat', 'nextBoolean', 'nextGaussian', 'ints', 'longs', 'doubles'];
+const RANDOM_NEXT = ['nextInt', 'nextLong', 'nextBytes', 'nextDouble', 'nextFloat', 'ints', 'longs'];
 
 /** Weak sources, by ref prefix (class->name, every overload). */
 const SOURCES: { ref: string; kind: SourceKind; label: string }[] = [
@@ -52,7 +53,7 @@ const SOURCES: { ref: string; kind: SourceKind; label: string }[] = [
   ...RANDOM_NEXT.map((n) => ({ ref: `Ljava/util/Random;->${n}`, kind: 'prng' as const, label: `java.util.Random.${n}()` })),
   { ref: 'Ljava/lang/Math;->random', kind: 'prng', label: 'Math.random()' },
   ...RANDOM_NEXT.map((n) => ({ ref: `Ljava/util/concurrent/ThreadLocalRandom;->${n}`, kind: 'prng' as const, label: `ThreadLocalRandom.${n}()` })),
-  ...['nextInt', 'nextLong', 'nextBytes', 'nextDouble', 'nextFloat', 'nextBoolean', 'nextBits'].flatMap((n) => [
+  ...['nextInt', 'nextLong', 'nextBytes', 'nextDouble'].flatMap((n) => [
     { ref: `Lkotlin/random/Random;->${n}`, kind: 'prng' as const, label: `kotlin.random.Random.${n}()` },
     { ref: `Lkotlin/random/Random$Default;->${n}`, kind: 'prng' as const, label: `kotlin.random.Random.${n}()` },
   ]),
@@ -91,6 +92,11 @@ function prefixOf(target: string): string {
 }
 
 const SOURCE_BY_PREFIX = new Map(SOURCES.map((s) => [s.ref, s]));
+
+/** The refs to look up (every overload of each): the weak sources but the hashes. */
+function sourceQueries(): string[] {
+  return SOURCES.filter((s) => s.kind !== 'derived').map((s) => s.ref);
+}
 
 function sourceOf(target: string): { kind: SourceKind; label: string } | undefined {
   return SOURCE_BY_PREFIX.get(prefixOf(target));
@@ -136,6 +142,9 @@ function keyedSink(target: string): [number, number, Sink['kind']] | null {
   }
   return null;
 }
+
+/** Calls that turn a number into text (the last step before a code is stored). */
+const CONVERSIONS = /^Ljava\/lang\/(String;->(valueOf|format)|Integer;->(toString|toHexString)|Long;->(toString|toHexString)|StringBuilder;->toString|StringBuffer;->toString)\(|^Ljava\/util\/Locale|^Ljava\/text\/(Decimal)?NumberFormat;->format/;
 
 function isBuilderAppend(target: string): boolean {
   return target.startsWith('Ljava/lang/StringBuilder;->append(') || target.startsWith('Ljava/lang/StringBuffer;->append(');
@@ -214,18 +223,43 @@ interface MethodSignals {
   keyedSinks: boolean;
 }
 
-function signalsOf(m: MethodSummary): MethodSignals | null {
+/** Cheap test before splitting a string into words: could it name a token at all? */
+const TOKENISH = /tok|sess|sid|nonce|otp|pass|pwd|pin|secret|csrf|xsrf|cookie|auth|jwt|bearer|cred|verif|key/i;
+
+function labelled(s: string): boolean {
+  return s.length <= 48 && TOKENISH.test(s) && tokenLabelIn(s) !== null;
+}
+
+/**
+ * What in a method could make a weak value a token. `strict` (clock-only methods): only a maker
+ * name, or a keyed sink/concatenation together with a token label; never a field co-occurrence.
+ */
+function signalsOf(m: MethodSummary, strict: boolean): MethodSignals | null {
   const maker = tokenWordIn(m.key.name)?.word ?? null;
   const cls = simpleClassName(m.key.class).replace(/\$.*$/, '');
   const classMaker = /(generator|factory|maker|builder|creator|provider|utils?|helper)$/i.test(cls) ? tokenWordIn(cls, false)?.word ?? null : null;
-  const labels = m.strings.some((s) => s.length <= 48 && tokenLabelIn(s) !== null);
-  const fields = m.fieldsWritten.map(fieldName).filter((n) => classifyKey(n) !== null || tokenWordIn(n, false) !== null);
   const keyedSinks = m.invokes.some((t) => keyedSink(t) !== null);
-  if (!maker && !classMaker && !labels && fields.length === 0) return null;
-  // A keyed sink with no label in the method cannot name a token (the key would be a string here).
-  if (!maker && !classMaker && fields.length === 0 && !keyedSinks && !m.invokes.some(isBuilderAppend)) return null;
+  const appends = m.invokes.some(isBuilderAppend);
+  if (maker || classMaker) return { maker, classMaker, labels: m.strings.some(labelled), fields: strict ? [] : secretFields(m), keyedSinks };
+  // Without a maker name the token has to be named in the method: a key, header or label string.
+  if (!keyedSinks && !appends && strict) return null;
+  const labels = (keyedSinks || appends) && m.strings.some(labelled);
+  const fields = strict ? [] : secretFields(m);
+  if (!labels && fields.length === 0) return null;
   return { maker, classMaker, labels, fields, keyedSinks };
 }
+
+function secretFields(m: MethodSummary): string[] {
+  const out: string[] = [];
+  for (const f of m.fieldsWritten) {
+    const n = fieldName(f);
+    if (TOKENISH.test(n) && (classifyKey(n) !== null || tokenWordIn(n, false) !== null)) out.push(n);
+  }
+  return out;
+}
+
+/** The implementations of the weak sources themselves (kotlin.random, commons-lang). */
+const SOURCE_IMPLEMENTATIONS = ['Lkotlin/random/', 'Lkotlin/collections/', 'Lkotlin/ranges/', 'Lkotlin/text/', 'Lorg/apache/commons/lang3/Random', 'Ljava/util/'];
 
 /**
  * Follows weak values through one method. `extra` are call targets whose result is weak (helpers
@@ -238,6 +272,8 @@ function analyse(code: CodeIndex, m: MethodSummary, sig: MethodSignals, rc: Rece
   const used: SourceInfo[] = [];
   const seededBy: string[] = [];
   const sinks: Sink[] = [];
+  /** Token-named writes of a value computed by code the index does not follow (arithmetic). */
+  const nearby: Sink[] = [];
   let builderTaint: SourceKind | null = null;
   let lastLabel: string | null = null;
   let madeString = false;
@@ -280,7 +316,7 @@ function analyse(code: CodeIndex, m: MethodSummary, sig: MethodSignals, rc: Rece
         builderTaint = join(builderTaint, at);
         if (lastLabel !== null && label === null) {
           const w = tokenLabelIn(lastLabel);
-          if (w) sinks.push({ kind: 'concat', text: `appended after ${JSON.stringify(lastLabel)}`, strong: true });
+          if (w) sinks.push({ kind: 'concat', text: `it is appended after ${JSON.stringify(lastLabel)}`, strong: true });
         }
       }
       if (label === null && at === null) lastLabel = null;
@@ -294,10 +330,19 @@ function analyse(code: CodeIndex, m: MethodSummary, sig: MethodSignals, rc: Rece
       const vt = taintOf(s.args[vi]);
       if (vt !== null) {
         const key = stringArg(s.args[ki]);
-        if (kind === 'cookie') sinks.push({ kind, text: 'set as a WebView cookie', strong: true });
+        if (kind === 'cookie') sinks.push({ kind, text: 'it is set as a WebView cookie', strong: true });
         else if (key !== null && tokenLabelIn(key) !== null) {
           const what = kind === 'prefs' ? 'stored under' : kind === 'header' ? 'sent as header' : 'put under';
-          sinks.push({ kind, text: `${what} ${JSON.stringify(key)}`, strong: true });
+          sinks.push({ kind, text: `it is ${what} ${JSON.stringify(key)}`, strong: true });
+        }
+      } else {
+        // `String.valueOf((int) (Math.random() * 900000))`: the arithmetic breaks the chain the
+        // index follows; a token-named write of a converted value in the same method still counts.
+        const v = s.args[vi];
+        const key = stringArg(s.args[ki]);
+        if (key !== null && kind !== 'cookie' && tokenLabelIn(key) !== null && v && v.kind === 'result' && CONVERSIONS.test(v.of)) {
+          const what = kind === 'prefs' ? 'stored under' : kind === 'header' ? 'sent as header' : 'put under';
+          nearby.push({ kind, text: `a value computed from it is ${what} ${JSON.stringify(key)}`, strong: false });
         }
       }
     }
@@ -314,12 +359,13 @@ function analyse(code: CodeIndex, m: MethodSummary, sig: MethodSignals, rc: Rece
   if (maker && returnTypeOf(m.key.proto) !== 'V' && (hasPrng || madeString)) {
     sinks.push({
       kind: 'maker',
-      text: sig.maker ? `made by the token-named method ${m.key.name}()` : `made by ${simpleClassName(m.key.class)}.${m.key.name}() (a ${maker} generator class)`,
+      text: sig.maker ? `the token-named method ${m.key.name}() returns it` : `${simpleClassName(m.key.class)}.${m.key.name}() returns it (a ${maker} generator class)`,
       strong: Boolean(sig.maker),
     });
   }
+  if (hasPrng && sinks.length === 0) sinks.push(...nearby);
   if (hasPrng && sig.fields.length > 0) {
-    sinks.push({ kind: 'field', text: `the method writes field ${sig.fields.map((f) => JSON.stringify(f)).join(', ')}`, strong: false });
+    sinks.push({ kind: 'field', text: `the method also writes field ${sig.fields.map((f) => JSON.stringify(f)).join(', ')}`, strong: false });
   }
   // Clock values and hashes only count through a proven flow, never by co-occurrence.
   const counted = sinks.filter((k) => k.strong || hasPrng);
@@ -352,11 +398,15 @@ export default defineRule({
 
     // 1. Every method that calls a weak source (the call sites are few; no other query yet).
     const byMethod = new Map<string, { key: MethodKey; dex: string; kinds: Set<SourceKind> }>();
+    const appPkg = app.manifest.package;
+    const skip = (k: MethodKey): boolean => SOURCE_IMPLEMENTATIONS.some((p) => k.class.startsWith(p));
+    // Clock reads are everywhere in SDKs (timeouts, logs, caches): in library code, not followed.
+    const libraryTime = (k: MethodKey): boolean => libraryOf(k.class, ctx.options.ignoredLibraries, appPkg) !== null;
     for (const src of SOURCES) {
       if (src.kind === 'derived') {
         // hashCode() is called by every hashCode() implementation: only token makers by name.
         for (const c of code.callersOf(src.ref)) {
-          if (!tokenWordIn(c.name)) continue;
+          if (!tokenWordIn(c.name) || skip(c)) continue;
           const id = methodRefOf(c);
           const m = summaryOf(code, c);
           if (!m) continue;
@@ -366,7 +416,12 @@ export default defineRule({
         }
         continue;
       }
-      for (const s of code.callsTo(src.ref)) {
+    }
+    for (const q of sourceQueries()) {
+      for (const s of code.callsTo(q)) {
+        const src = sourceOf(s.target);
+        if (!src || src.kind === 'derived') continue;
+        if (skip(s.caller) || (src.kind === 'time' && libraryTime(s.caller))) continue;
         const w = weakSite(s, rc);
         if (!w) continue;
         const id = `${s.dex}\u0000${methodRefOf(s.caller)}`;
@@ -382,7 +437,7 @@ export default defineRule({
     for (const e of byMethod.values()) {
       const m = summaryOf(code, e.key);
       if (!m) continue;
-      const sig = signalsOf(m);
+      const sig = signalsOf(m, !e.kinds.has('prng'));
       if (sig) {
         const v = analyse(code, m, sig, rc, new Map());
         if (v) {
@@ -407,7 +462,7 @@ export default defineRule({
         if (done.has(id)) continue;
         const m = summaryOf(code, c);
         if (!m) continue;
-        const sig = signalsOf(m);
+        const sig = signalsOf(m, false);
         if (!sig) continue;
         const v = analyse(code, m, sig, rc, new Map([[ref, h.info]]));
         if (v) {
@@ -426,16 +481,17 @@ export default defineRule({
       const time = v.sources.filter((s) => s.kind === 'time');
       const derived = v.sources.filter((s) => s.kind === 'derived');
       const main = prng.length > 0 ? prng : time.length > 0 ? time : derived;
-      const sourceText = main.map((s) => s.label).join(', ') + (v.seededBy.length ? ` seeded with ${[...new Set(v.seededBy)].join(', ')}` : '');
+      const labels = main.map((s) => s.label);
+      const shown = labels.some((l) => l.startsWith('java.util.Random.')) ? labels.filter((l) => l !== 'new java.util.Random()') : labels;
+      const sourceText = shown.join(', ') + (v.seededBy.length ? ` seeded with ${[...new Set(v.seededBy)].join(', ')}` : '');
       const severity = prng.length > 0 || time.length > 0 ? 'high' : 'medium';
       const strong = v.sinks.some((k) => k.strong);
       const where = shortName(v.method);
       const what = v.sinks.map((k) => k.text);
       const message =
-        `${where}() makes a token from ${sourceText}, which is predictable` +
-        (v.via ? ` (via ${shortName(v.via)}())` : '') +
-        `: the value is ${what.join('; ')}` +
-        (downstream.length ? `; callers then ${downstream.join('; ')}` : '') +
+        `${where}() makes a token from ${sourceText}, which an attacker can predict: ` +
+        `${what.join('; ')}` +
+        (downstream.length ? `; ${downstream.join('; ')}` : '') +
         '. Use SecureRandom.';
       ctx.report({
         message,
@@ -465,7 +521,7 @@ function callersStoring(code: CodeIndex, ref: string): string[] {
       const v = s.args[ks[1]];
       const key = stringArg(s.args[ks[0]]);
       if (v && v.kind === 'result' && v.of === ref && key !== null) {
-        const what = ks[2] === 'prefs' ? 'store it under' : ks[2] === 'header' ? 'send it as header' : 'put it under';
+        const what = ks[2] === 'prefs' ? 'stores it under' : ks[2] === 'header' ? 'sends it as header' : 'puts it under';
         out.push(`${shortName(c)}() ${what} ${JSON.stringify(key)}`);
       }
     }

@@ -12,6 +12,7 @@ import { render, FORMATS, type Format } from '../report/render.js';
 import { SEVERITIES, type Report, type Severity } from '../report/types.js';
 import { RULES } from '../../static-rules/index.js';
 import { VERSION } from '../version.js';
+import { registerDynamic } from './dynamic-command.js';
 
 interface ScanCliOptions {
   format: Format;
@@ -89,6 +90,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad
     .action(async (apks: string[], opts: ScanCliOptions) => {
       setExit(await runScan(apks, opts));
     });
+  registerDynamic(program, setExit);
   return program;
 }
 

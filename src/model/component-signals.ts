@@ -56,7 +56,7 @@ export function outerClass(desc: string): string {
 const SESSION_NAME_WORDS = new Set([
   'login', 'logon', 'signin', 'signon', 'postlogin', 'session', 'sessions', 'account', 'accounts', 'token', 'tokens', 'auth',
   'authenticate', 'authentication', 'authenticator', 'authorize', 'authorization', 'oauth', 'sso', 'password', 'passwd', 'pwd',
-  'passcode', 'credential', 'credentials', 'creds', 'pin', 'otp', 'mfa', 'twofactor', 'jwt', 'cookie', 'cookies',
+  'passcode', 'credential', 'credentials', 'creds', 'pin', 'otp', 'mfa', 'twofactor', 'jwt',
 ]);
 
 const LOGIN_NAME_WORDS = new Set(['login', 'logon', 'signin', 'signon', 'auth', 'authenticate', 'authentication', 'authenticator', 'oauth', 'sso']);

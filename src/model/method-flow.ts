@@ -8,7 +8,8 @@
  * which method: two calls of `String.getBytes()` in one method are one "result of getBytes" to us.
  * Rules built on this accept that approximation and say so.
  */
-import type { ArgValue, CallSite, CodeIndex, MethodKey, MethodSummary } from './code-index.js';
+import type { ArgValue, CallSite, CodeIndex, MethodKey, MethodSummary, StringSite } from './code-index.js';
+import type { DexClass, DexFile } from '../apk/dex.js';
 
 /** "Lx;->name(..)R" */
 export function methodRefOf(k: MethodKey): string {
@@ -95,47 +96,125 @@ export function ownerOf(ref: string): string {
 /**
  * The string constants written into a field: the static initial value (static_values), and for
  * each `iput`/`sput` of the field, the const-string loaded just before it in the same method
- * (`this.key = "..."`: const-string is 2 or 3 code units, then the put). Bounded work: one
- * fieldAccesses() lookup and, when there are writes, one stringSites() pass restricted to the
- * strings of the writing methods.
+ * (`this.key = "..."`: const-string is 2 or 3 code units, then the put). `prefetch` resolves many
+ * fields with one fieldAccesses() per field and a single stringSites() pass restricted to the
+ * strings of the writing methods; `of` on a field not prefetched does the same for that field.
  */
 export class FieldLiterals {
-  private staticValues: Map<string, string> | null = null;
   private cache = new Map<string, { value: string; writer: MethodKey | null }[]>();
+  private classStatics = new Map<string, Map<string, string>>();
 
   constructor(private readonly code: CodeIndex) {}
 
-  private statics(): Map<string, string> {
-    if (this.staticValues === null) {
-      this.staticValues = new Map();
-      for (const v of this.code.staticStringValues()) if (!this.staticValues.has(v.field)) this.staticValues.set(v.field, v.value);
+  /** The static initial value of a field (static_values of its class only), or undefined. */
+  staticValue(ref: string): string | undefined {
+    const cls = ownerOf(ref);
+    let m = this.classStatics.get(cls);
+    if (!m) {
+      m = new Map(staticStringsOf(this.code, cls).map((v) => [v.field, v.value]));
+      this.classStatics.set(cls, m);
     }
-    return this.staticValues;
+    return m.get(ref);
+  }
+
+  private pending: { ref: string; writes: { caller: MethodKey; pc: number; dex: string }[] }[] = [];
+
+  /**
+   * First half of a batch: records the fields of `refs` (static values at once) and returns the
+   * strings of the methods that write them. Give `resolve` the stringSites() groups of (at least)
+   * those strings, e.g. from a stringSites() pass the caller makes anyway.
+   */
+  plan(refs: Iterable<string>, maxWrites = 32): Set<string> {
+    const wanted = new Set<string>();
+    for (const ref of refs) {
+      if (this.cache.has(ref)) continue;
+      const out: { value: string; writer: MethodKey | null }[] = [];
+      const sv = this.staticValue(ref);
+      if (sv !== undefined) out.push({ value: sv, writer: null });
+      this.cache.set(ref, out);
+      const writes = this.code.fieldAccesses(ref).filter((w) => w.access === 'write');
+      if (writes.length === 0 || writes.length > maxWrites) continue;
+      this.pending.push({ ref, writes });
+      for (const w of writes) for (const str of summaryOf(this.code, w.caller)?.strings ?? []) wanted.add(str);
+    }
+    return wanted;
+  }
+
+  /** Second half: pairs each planned write with the const-string just before it. */
+  resolve(groups: readonly { value: string; sites: readonly StringSite[] }[]): void {
+    if (this.pending.length === 0) return;
+    const byMethod = new Map<string, { pc: number; value: string }[]>();
+    for (const g of groups) {
+      for (const site of g.sites) {
+        const k = `${site.dex}\u0000${methodRefOf(site.caller)}`;
+        let l = byMethod.get(k);
+        if (!l) byMethod.set(k, (l = []));
+        l.push({ pc: site.pc, value: g.value });
+      }
+    }
+    for (const { ref, writes } of this.pending) {
+      const out = this.cache.get(ref)!;
+      for (const w of writes) {
+        for (const c of byMethod.get(`${w.dex}\u0000${methodRefOf(w.caller)}`) ?? []) {
+          const d = w.pc - c.pc;
+          if (d >= 2 && d <= 3 && !out.some((o) => o.value === c.value)) out.push({ value: c.value, writer: w.caller });
+        }
+      }
+    }
+    this.pending = [];
+  }
+
+  /** Resolves every field of `refs` at once, with its own stringSites() pass. */
+  prefetch(refs: Iterable<string>, maxWrites = 32): void {
+    const wanted = this.plan(refs, maxWrites);
+    if (wanted.size > 0) this.resolve(this.code.stringSites((str) => wanted.has(str)));
+    this.pending = [];
   }
 
   /** Literal values the field is set to (static value first), with the writing method. */
   of(fieldRef: string): { value: string; writer: MethodKey | null }[] {
-    const hit = this.cache.get(fieldRef);
-    if (hit) return hit;
-    const out: { value: string; writer: MethodKey | null }[] = [];
-    const sv = this.statics().get(fieldRef);
-    if (sv !== undefined) out.push({ value: sv, writer: null });
-    const writes = this.code.fieldAccesses(fieldRef).filter((w) => w.access === 'write');
-    if (writes.length > 0 && writes.length <= 32) {
-      const wanted = new Set<string>();
-      for (const w of writes) for (const s of summaryOf(this.code, w.caller)?.strings ?? []) wanted.add(s);
-      if (wanted.size > 0) {
-        const groups = this.code.stringSites((s) => wanted.has(s));
-        for (const w of writes) {
-          for (const g of groups) {
-            if (g.sites.some((s) => sameMethod(s.caller, w.caller) && w.pc - s.pc >= 2 && w.pc - s.pc <= 3)) {
-              out.push({ value: g.value, writer: w.caller });
-            }
-          }
-        }
-      }
+    if (!this.cache.has(fieldRef)) this.prefetch([fieldRef]);
+    return this.cache.get(fieldRef)!;
+  }
+}
+
+/**
+ * String initial values (static_values) of the static fields of one class, read from that class
+ * only: cheaper than CodeIndex.staticStringValues() when a rule needs a few classes.
+ */
+export function staticStringsOf(code: CodeIndex, classDesc: string): { field: string; value: string }[] {
+  for (const dex of code.dexes) {
+    const cls = dexClassOf(dex, classDesc);
+    if (!cls) continue;
+    if (cls.staticValuesOff === 0) return [];
+    const values = cls.staticValues();
+    const n = Math.min(values.length, cls.staticFieldCount);
+    const out: { field: string; value: string }[] = [];
+    for (let k = 0; k < n; k++) {
+      const v = values[k]!;
+      if (v.type === 'string') out.push({ field: dex.fieldRef(dex.fieldSlotIdx[cls.fieldStart + k]!), value: v.value });
     }
-    this.cache.set(fieldRef, out);
     return out;
   }
+  return [];
+}
+
+/** The class_def of `desc` in `dex` (type ids and string ids are sorted: two binary searches, one scan). */
+export function dexClassOf(dex: DexFile, desc: string): DexClass | undefined {
+  const si = dex.stringIndex(desc);
+  if (si < 0) return undefined;
+  const tdi = dex.typeDescriptorIdx;
+  let ti = -1;
+  for (let lo = 0, hi = tdi.length - 1; lo <= hi; ) {
+    const mid = (lo + hi) >>> 1;
+    const v = tdi[mid]!;
+    if (v === si) {
+      ti = mid;
+      break;
+    }
+    if (v < si) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  if (ti < 0) return undefined;
+  return dex.classes.find((c) => c.classIdx === ti);
 }

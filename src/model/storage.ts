@@ -39,35 +39,48 @@
  *    AccountManager `removeAccount*`/`clearPassword`/`invalidateAuthToken`,
  *    `ActivityManager->clearApplicationUserData`.
  *
+ * How: the call-site index gives the entry points (callsTo of a few dozen APIs, answered from its
+ * per-target tables: no per-method query). From each call site the model reads the calling
+ * method's own instructions (scanned once per method, cached) and walks registers back to what
+ * last wrote them, in linear code order like the index, but through loop heads and handlers too.
+ *
  * Value origins are traced inside the method (see `traceArgument`): constants, results of calls
  * (through value-preserving calls such as toString/trim/getBytes and through Base64/Cipher/
- * MessageDigest, which are recorded), fields, parameters (from the invoke's registers), text
+ * MessageDigest/Tink Aead, which are recorded), fields, parameters (from the invoke's registers), text
  * typed into a view (`EditText.getText()` of `findViewById(R.id.x)` or of a view field),
  * keyed getters (`prefs.getString("k")`, `json.getString("k")`, `map.get("k")`, ...) and
  * StringBuilder/string-template concatenations. A write whose key or value is a parameter of a
  * small app helper (`Prefs.save(key, value)`) is re-attributed to each caller of the helper.
  *
  * Protection: encryption counts when it wraps the value on its way (Cipher.doFinal, an app
- * method that encrypts) or, for a value whose origin is opaque (a field, a parameter, an app
- * method's result), when the writing method, the app methods it calls (two levels) or its class
- * encrypt. A Cipher is judged by its key: Android Keystore (`"AndroidKeyStore"`,
- * KeyGenParameterSpec) protects; a `SecretKeySpec` built from a constant (const-string, static
- * or constructor-set field, resource, a constant passed by the callers) does not; a key derived
- * with SecretKeyFactory (PBKDF2) protects; anything else is "key origin not traced". Tink
- * protects; EncryptedSharedPreferences/EncryptedFile protect but the androidx security-crypto
- * library is deprecated (1.1.0-alpha07, 2025); SQLCipher protects; Base64/hex alone is encoding,
- * not protection; a MessageDigest hash is not the secret itself. XOR "encryption" is not
- * recognised (it looks like no protection, which is what it is).
+ * method that encrypts, the Cipher's IV), when the value is a field or an untraced value and the
+ * writing method, the app methods it calls (two levels) or its class encrypt, or when the value is
+ * a parameter and the callers encrypt. A Cipher is judged by its key: Android Keystore
+ * (`"AndroidKeyStore"`, KeyGenParameterSpec) protects; a `SecretKeySpec` built from a constant
+ * (const-string, static or constructor-set field, resource, a constant passed by the callers) does
+ * not; a key derived with SecretKeyFactory (PBKDF2) protects; anything else is "key origin not
+ * traced". Tink protects; EncryptedSharedPreferences/EncryptedFile protect but the androidx
+ * security-crypto library is deprecated (1.1.0-alpha07, 2025); SQLCipher protects; Base64/hex
+ * alone is encoding, not protection; a MessageDigest hash is not the secret itself. XOR
+ * "encryption" is not recognised (it looks like no protection, which is what it is).
+ * Protection is computed when a write's `protection` is first read.
  *
- * Limits: the call-site index follows values in linear code order and clears registers at loop
- * heads and exception handlers, so a value set before a loop shows as unknown; a store reached
- * only through reflection, JNI, an obfuscated library wrapper or a long chain of helpers is not
- * found; Room entities are seen only through the SQL text Room generates.
+ * Session data: key, column and file names go through `classifyName` (session-data's classifyKey
+ * minus media/installer/parser sessions, push-registration and pagination tokens, and names about a
+ * session such as "session_start"); constants through classifyValue; null, numbers and flags are
+ * never session data.
+ *
+ * Limits: values are followed in linear code order, so a value written only on the other arm of
+ * an if/else may be reported; a store reached only through reflection, JNI, an obfuscated library
+ * wrapper, a Kotlin `by lazy` holder or a long chain of helpers keeps an unknown name; DataStore
+ * writes are seen through their key declarations only; Room entities only through the SQL text
+ * Room generates; EncryptedFile writes are not seen as writes (no finding either way).
  */
 import { ACC_STATIC, type DexClass, type DexFile } from '../apk/dex.js';
+import { DEST_A16, DEST_A4, DEST_A8, OPCODE_DEST, OPCODE_DEST_WIDE, OPCODE_UNITS, payloadUnits } from '../apk/dex-opcodes.js';
 import type { AppModel } from './app.js';
-import type { ArgValue, CallSite, CodeIndex, MethodKey, MethodSummary } from './code-index.js';
-import { classifyKey, classifyValue, words, type SessionKind } from './session-data.js';
+import type { CallSite, CodeIndex, MethodKey } from './code-index.js';
+import { classifyKey, classifyValue, type SessionKind } from './session-data.js';
 
 // ------------------------------------------------------------------------------------ types
 
@@ -270,13 +283,13 @@ const FILE = 'Ljava/io/File;';
 const SQLITE_DBS = ['Landroid/database/sqlite/SQLiteDatabase;', 'Lnet/sqlcipher/database/SQLiteDatabase;', 'Lnet/zetetic/database/sqlcipher/SQLiteDatabase;'];
 const ACCOUNTS = 'Landroid/accounts/AccountManager;';
 
-const PUTS: [name: string, type: ValueType][] = [
-  ['putString', 'string'],
-  ['putStringSet', 'string-set'],
-  ['putInt', 'int'],
-  ['putLong', 'long'],
-  ['putBoolean', 'boolean'],
-  ['putFloat', 'float'],
+const PUTS: [name: string, type: ValueType, proto: string][] = [
+  ['putString', 'string', `(Ljava/lang/String;Ljava/lang/String;)${EDITOR}`],
+  ['putStringSet', 'string-set', `(Ljava/lang/String;Ljava/util/Set;)${EDITOR}`],
+  ['putInt', 'int', `(Ljava/lang/String;I)${EDITOR}`],
+  ['putLong', 'long', `(Ljava/lang/String;J)${EDITOR}`],
+  ['putBoolean', 'boolean', `(Ljava/lang/String;Z)${EDITOR}`],
+  ['putFloat', 'float', `(Ljava/lang/String;F)${EDITOR}`],
 ];
 const EDITOR_CHAIN = new Set(['putString', 'putStringSet', 'putInt', 'putLong', 'putBoolean', 'putFloat', 'remove', 'clear']);
 
@@ -307,6 +320,9 @@ const TRANSFORMS: [prefix: string, arg: number][] = [
   ['Ljavax/crypto/Cipher;->update', 1],
   ['Ljava/security/MessageDigest;->digest', 1],
   ['Ljavax/crypto/Mac;->doFinal', 1],
+  ['Lcom/google/crypto/tink/Aead;->encrypt', 1],
+  ['Lcom/google/crypto/tink/DeterministicAead;->encryptDeterministically', 1],
+  ['Lcom/google/crypto/tink/StreamingAead;->newEncryptingStream', 1],
 ];
 /** Getters whose first String argument names the value they return. */
 const KEYED_GETTERS: [prefix: string, keyArg: number][] = [
@@ -412,10 +428,6 @@ export function parseRef(ref: string): ParsedRef {
   return p;
 }
 
-function point(site: CallSite): CodePoint {
-  return { dex: site.dex, class: site.caller.class, method: site.caller.name, proto: site.caller.proto, pc: site.pc };
-}
-
 function methodRefOf(k: MethodKey): string {
   return `${k.class}->${k.name}${k.proto}`;
 }
@@ -443,16 +455,6 @@ function fieldName(ref: string): string {
 function fieldType(ref: string): string {
   const colon = ref.lastIndexOf(':');
   return colon >= 0 ? ref.slice(colon + 1) : '';
-}
-
-/** Whether logical argument `i` of a call to `ref` (receiver first for non-static calls) is an object. */
-function argIsObject(site: CallSite, i: number): boolean {
-  const p = parseRef(site.target);
-  const hasReceiver = site.invokeKind !== 'static' && site.invokeKind !== 'custom';
-  const k = hasReceiver ? i - 1 : i;
-  if (k < 0) return true;
-  const t = p.params[k];
-  return t !== undefined && (t.startsWith('L') || t.startsWith('['));
 }
 
 const UNKNOWN_ORIGIN: ValueOrigin = Object.freeze({ kind: 'unknown', text: '', through: [] }) as ValueOrigin;
@@ -488,6 +490,49 @@ function fromKeyMatch(m: ReturnType<typeof classifyKey>, by: SessionMatch['by'])
   return m ? { kind: m.kind, strength: m.strength, word: m.word, by } : null;
 }
 
+/**
+ * Names that use the session words for something else: media/audio/cast sessions and their
+ * tokens, package-installer and camera capture sessions, parser/lexer tokens.
+ */
+const OTHER_SESSIONS = /audio|media|playback|cast|capture|camera|install|tts|speech|voice|video|player|router|xpath|xml|parser|lexer|tokeniz|scanner|grammar|syntax|wifi|bluetooth|nfc|usb/i;
+
+/** Types a secret value can have (a String, its bytes or chars, or an untyped Object). */
+const VALUE_TYPES = new Set(['Ljava/lang/String;', 'Ljava/lang/CharSequence;', '[B', '[C', 'Ljava/lang/Object;', 'Landroid/text/Editable;', 'Ljava/lang/StringBuilder;']);
+
+/**
+ * Tokens that are not credentials: push/messaging registration tokens, pagination and sync
+ * cursors, captcha results. Storing or logging them is not a session flaw.
+ */
+const NOT_AUTH_TOKENS = /push|fcm|gcm|firebase|notif|messaging|registration|onesignal|apns|pusher|page|paging|sync|continuation|cursor|captcha/i;
+/** Trailing words that make a session word describe something about the session, not the secret. */
+const ABOUT_SESSION = new Set(['start', 'end', 'started', 'ended', 'duration', 'version', 'index', 'position', 'size', 'dir', 'path', 'level', 'limit', 'key', 'keys', 'alias']);
+
+/**
+ * classifyKey for a name seen in code (a stored key, a getter, field or view name, a log label),
+ * minus names of other kinds of sessions (media, installer, parser tokens), non-credential tokens
+ * (push registration, pagination) and names about a session rather than of it ("session_start").
+ * Extra patterns from the configuration always win.
+ */
+export function classifyName(name: string, extra: readonly string[] = []): ReturnType<typeof classifyKey> {
+  const m = classifyKey(name, extra);
+  if (!m) return null;
+  if (m.word === name && extra.some((p) => safeTest(p, name))) return m;
+  if (OTHER_SESSIONS.test(name)) return null;
+  if (m.kind === 'token' && NOT_AUTH_TOKENS.test(name)) return null;
+  const w = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+  const last = (w[w.length - 1] ?? '').toLowerCase();
+  if (w.length > 1 && ABOUT_SESSION.has(last)) return null;
+  return m;
+}
+
+function safeTest(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(pattern, 'i').test(name);
+  } catch {
+    return false;
+  }
+}
+
 /** Session classification of a value by where it comes from (getter, field, input field, keyed getter, constant shape). */
 export function originSession(o: ValueOrigin, extra: readonly string[] = []): SessionMatch | null {
   switch (o.kind) {
@@ -497,15 +542,20 @@ export function originSession(o: ValueOrigin, extra: readonly string[] = []): Se
       return { kind: shape === 'basic-auth' ? 'credential' : 'token', strength: 'high', word: shape, by: 'value' };
     }
     case 'call': {
-      if (o.key !== undefined) return fromKeyMatch(classifyKey(o.key, extra), 'origin');
+      if (o.key !== undefined) return fromKeyMatch(classifyName(o.key, extra), 'origin');
       const p = parseRef(o.text);
       if (p.cls.startsWith('Ljava/') || p.cls.startsWith('Lkotlin/') || p.cls.startsWith('Landroid/widget/') || p.cls.startsWith('Landroid/text/')) return null;
-      return fromKeyMatch(classifyKey(p.name, extra), 'origin');
+      if (!VALUE_TYPES.has(o.text.slice(o.text.lastIndexOf(')') + 1))) return null;
+      if (OTHER_SESSIONS.test(simpleClassName(p.cls))) return null;
+      return fromKeyMatch(classifyName(p.name, extra), 'origin');
     }
-    case 'field':
-      return fromKeyMatch(classifyKey(fieldName(o.text), extra), 'origin');
+    case 'field': {
+      if (!VALUE_TYPES.has(fieldType(o.text))) return null;
+      if (OTHER_SESSIONS.test(simpleClassName(o.text.slice(0, o.text.indexOf('->'))))) return null;
+      return fromKeyMatch(classifyName(fieldName(o.text), extra), 'origin');
+    }
     case 'input':
-      return fromKeyMatch(classifyKey(o.text.replace(/^id\//, ''), extra), 'origin');
+      return fromKeyMatch(classifyName(o.text.replace(/^id\//, ''), extra), 'origin');
     case 'concat':
     case 'new': {
       let best: SessionMatch | null = null;
@@ -521,131 +571,440 @@ export function originSession(o: ValueOrigin, extra: readonly string[] = []): Se
   }
 }
 
-// ------------------------------------------------------------------------------------ site lookup
+// ------------------------------------------------------------------------------------ method code
 
-/** Call sites of one target grouped by calling method, built on first use per target. */
-class SiteLookup {
-  private readonly byTarget = new Map<string, Map<string, CallSite[]>>();
-  constructor(private readonly code: CodeIndex) {}
-
-  static methodId(k: MethodKey): string {
-    return `${k.class}->${k.name}${k.proto}`;
-  }
-
-  /** Sites of `target` (any form callsTo accepts) inside `method`, in code order. */
-  in(method: MethodKey, target: string): CallSite[] {
-    let m = this.byTarget.get(target);
-    if (!m) {
-      m = new Map();
-      let lastKey: MethodKey | null = null;
-      let lastList: CallSite[] = [];
-      for (const s of this.code.callsTo(target)) {
-        if (s.caller !== lastKey) {
-          const id = SiteLookup.methodId(s.caller);
-          let l = m.get(id);
-          if (!l) m.set(id, (l = []));
-          lastKey = s.caller;
-          lastList = l;
-        }
-        lastList.push(s);
-      }
-      for (const l of m.values()) if (l.length > 1) l.sort((a, b) => a.pc - b.pc);
-      this.byTarget.set(target, m);
-    }
-    return m.get(SiteLookup.methodId(method)) ?? [];
-  }
-
-  /** The last site of `target` in `method` before `pc`. */
-  before(method: MethodKey, target: string, pc: number): CallSite | null {
-    const l = this.in(method, target);
-    let best: CallSite | null = null;
-    for (const s of l) {
-      if (s.pc >= pc) break;
-      best = s;
-    }
-    return best;
-  }
+/** One method's code, scanned once: instruction starts, register writes, invokes and const-strings. */
+interface MCode {
+  dex: DexFile;
+  key: MethodKey;
+  /** "Lx;->m(..)R" */
+  ref: string;
+  insns: Uint16Array;
+  registersSize: number;
+  insSize: number;
+  isStatic: boolean;
+  /** Instruction start pcs in linear order (payloads skipped); a wide write appears twice (vA, vA+1). */
+  starts: Int32Array;
+  /** Register each instruction writes (-1 none). */
+  dest: Int32Array;
+  /** For moves: the source register (-1 otherwise). */
+  src: Int32Array;
+  /** invoke instructions: pc; method id (call_site id for invoke-custom). */
+  invokePc: Int32Array;
+  invokeIdx: Int32Array;
+  /** const-string instructions: pc and string id. */
+  constPc: Int32Array;
+  constIdx: Int32Array;
 }
 
-// ------------------------------------------------------------------------------------ registers
+/** A decoded invoke instruction. */
+interface Invoke {
+  m: MCode;
+  pc: number;
+  /** Full method ref, or "call_site@N". */
+  target: string;
+  static: boolean;
+  /** Register of each logical argument (receiver first for non-static calls). */
+  regs: number[];
+  /** Parameter types of the target, receiver excluded. */
+  params: string[];
+}
+
+/** Where the value in a register at a point comes from (one step back). */
+type Source =
+  | { kind: 'invoke'; inv: Invoke }
+  | { kind: 'string'; value: string }
+  | { kind: 'int'; value: number }
+  | { kind: 'class'; type: string }
+  | { kind: 'new'; type: string; pc: number; reg: number }
+  | { kind: 'field'; ref: string; static: boolean }
+  | { kind: 'param'; index: number }
+  | { kind: 'unknown' };
+
+const INVOKE_35C = (op: number): boolean => (op >= 0x6e && op <= 0x72) || op === 0xfa || op === 0xfc;
+const INVOKE_3RC = (op: number): boolean => (op >= 0x74 && op <= 0x78) || op === 0xfb || op === 0xfd;
+
+function scanCode(dex: DexFile, key: MethodKey, U: Uint16Array, registersSize: number, insSize: number, isStatic: boolean): MCode {
+  const starts: number[] = [];
+  const dest: number[] = [];
+  const src: number[] = [];
+  const invokePc: number[] = [];
+  const invokeIdx: number[] = [];
+  const constPc: number[] = [];
+  const constIdx: number[] = [];
+  let p = 0;
+  const end = U.length;
+  while (p < end) {
+    const w = U[p];
+    const op = w & 0xff;
+    if (op === 0 && w !== 0) {
+      const pu = payloadUnits(U, p, end);
+      if (pu > 0) {
+        p += pu;
+        continue;
+      }
+      if (pu < 0) break;
+    }
+    const len = OPCODE_UNITS[op];
+    if (len === 0 || p + len > end) break;
+    if (INVOKE_35C(op) || INVOKE_3RC(op)) {
+      invokePc.push(p);
+      invokeIdx.push(U[p + 1]);
+    } else if (op === 0x1a) {
+      constPc.push(p);
+      constIdx.push(U[p + 1]);
+    } else if (op === 0x1b) {
+      constPc.push(p);
+      constIdx.push(U[p + 1] | (U[p + 2] << 16));
+    }
+    const dk = OPCODE_DEST[op];
+    let a = -1;
+    let b = -1;
+    if (dk !== 0 && op !== 0x1f) {
+      a = dk === DEST_A4 ? (w >> 8) & 15 : dk === DEST_A8 ? w >> 8 : dk === DEST_A16 ? U[p + 1] : -1;
+      if (op >= 0x01 && op <= 0x09) {
+        const f = (op - 1) % 3;
+        b = f === 0 ? w >> 12 : f === 1 ? U[p + 1] : U[p + 2];
+      }
+    }
+    starts.push(p);
+    dest.push(a);
+    src.push(b);
+    if (a >= 0 && OPCODE_DEST_WIDE[op] === 1) {
+      starts.push(p);
+      dest.push(a + 1);
+      src.push(-1);
+    }
+    p += len;
+  }
+  return {
+    dex,
+    key,
+    ref: `${key.class}->${key.name}${key.proto}`,
+    insns: U,
+    registersSize,
+    insSize,
+    isStatic,
+    starts: Int32Array.from(starts),
+    dest: Int32Array.from(dest),
+    src: Int32Array.from(src),
+    invokePc: Int32Array.from(invokePc),
+    invokeIdx: Int32Array.from(invokeIdx),
+    constPc: Int32Array.from(constPc),
+    constIdx: Int32Array.from(constIdx),
+  };
+}
 
 /**
- * The parameter (0-based among declared parameters; -1 = `this`) whose register carries logical
- * argument `argIndex` of the call, or null when the register is not a parameter register. The
- * call-site index says "unknown" for a register it could not follow; when that register is one
- * of the method's incoming registers, the value is (most likely) the parameter itself.
+ * Classes and methods looked up by descriptor without decoding every class name (a binary
+ * search in the sorted string and type tables, then a type-index -> class_def table per dex),
+ * and method code scanned on demand and cached. The first dex that defines a class wins, as
+ * for the runtime.
  */
-class Registers {
-  private classes: Map<string, { dex: DexFile; cls: DexClass }> | null = null;
-  private readonly dexByName = new Map<string, DexFile>();
-  constructor(private readonly code: CodeIndex) {
-    for (const d of code.dexes) this.dexByName.set(d.file, d);
+class Methods {
+  private readonly byType: Int32Array[];
+  private readonly codes = new Map<string, MCode | null>();
+
+  constructor(readonly dexes: readonly DexFile[]) {
+    this.byType = dexes.map((d) => {
+      const t = new Int32Array(d.header.typeIdsSize).fill(-1);
+      d.classes.forEach((c, i) => {
+        if (c.classIdx < t.length && t[c.classIdx] < 0) t[c.classIdx] = i;
+      });
+      return t;
+    });
   }
 
-  private classEntry(desc: string): { dex: DexFile; cls: DexClass } | undefined {
-    if (this.classes === null) {
-      const m = new Map<string, { dex: DexFile; cls: DexClass }>();
-      for (const dex of this.code.dexes) for (const cls of dex.classes) if (!m.has(cls.name)) m.set(cls.name, { dex, cls });
-      this.classes = m;
+  private typeId(d: DexFile, desc: string): number {
+    const s = d.stringIndex(desc);
+    if (s < 0) return -1;
+    const types = d.typeDescriptorIdx;
+    let lo = 0;
+    let hi = types.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = types[mid];
+      if (v === s) return mid;
+      if (v < s) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return this.classes.get(desc);
+    return -1;
   }
 
-  paramOf(site: CallSite, argIndex: number): number | null {
-    const hit = this.classEntry(site.caller.class);
-    if (!hit || hit.dex.file !== site.dex) return null;
+  private readonly classCache = new Map<string, { dex: DexFile; cls: DexClass } | null>();
+
+  classOf(desc: string, dexName?: string): { dex: DexFile; cls: DexClass } | null {
+    const id = dexName === undefined ? desc : `${dexName}|${desc}`;
+    let hit = this.classCache.get(id);
+    if (hit === undefined) {
+      hit = this.findClass(desc, dexName);
+      if (this.classCache.size > 100_000) this.classCache.clear();
+      this.classCache.set(id, hit);
+    }
+    return hit;
+  }
+
+  private findClass(desc: string, dexName?: string): { dex: DexFile; cls: DexClass } | null {
+    for (let i = 0; i < this.dexes.length; i++) {
+      const d = this.dexes[i]!;
+      if (dexName !== undefined && d.file !== dexName) continue;
+      const t = this.typeId(d, desc);
+      if (t < 0) continue;
+      const c = this.byType[i]![t];
+      if (c >= 0) return { dex: d, cls: d.classes[c]! };
+    }
+    return null;
+  }
+
+  /** Whether the app's dex files define the class (app or bundled library code, not the platform). */
+  defines(desc: string): boolean {
+    return this.classOf(desc) !== null;
+  }
+
+  /** The methods a class defines, as refs. */
+  methodsOf(desc: string): string[] {
+    const hit = this.classOf(desc);
+    if (!hit) return [];
     const { dex, cls } = hit;
-    let slot = -1;
+    const out: string[] = [];
     for (let s = cls.methodStart; s < cls.methodEnd; s++) {
-      const m = dex.methodSlotIdx[s];
-      if (dex.methodName(m) === site.caller.name && dex.protoString(dex.methodProtoIdx[m]) === site.caller.proto) {
-        slot = s;
-        break;
+      const mi = dex.methodSlotIdx[s];
+      out.push(`${desc}->${dex.methodName(mi)}${dex.protoString(dex.methodProtoIdx[mi])}`);
+    }
+    return out;
+  }
+
+  /** The method slot of name+proto in a class (names compared by string id, protos only for same-name methods), or -1. */
+  private slotOf(dex: DexFile, cls: DexClass, name: string, proto: string): number {
+    const nameIdx = dex.stringIndex(name);
+    if (nameIdx < 0) return -1;
+    for (let s = cls.methodStart; s < cls.methodEnd; s++) {
+      const mi = dex.methodSlotIdx[s];
+      if (dex.methodNameIdx[mi] !== nameIdx) continue;
+      if (dex.protoString(dex.methodProtoIdx[mi]) === proto) return s;
+    }
+    return -1;
+  }
+
+  /** The code of a method given as a full ref (in the dex that defines it, or in `dexName`). */
+  code(ref: string, dexName?: string): MCode | null {
+    const id = dexName ? `${dexName}|${ref}` : ref;
+    const cached = this.codes.get(id);
+    if (cached !== undefined) return cached;
+    let out: MCode | null = null;
+    const arrow = ref.indexOf('->');
+    const desc = ref.slice(0, arrow);
+    const hit = this.classOf(desc, dexName);
+    if (hit) {
+      const { dex, cls } = hit;
+      const open = ref.indexOf('(', arrow);
+      const name = ref.slice(arrow + 2, open);
+      const proto = ref.slice(open);
+      const s = open < 0 ? -1 : this.slotOf(dex, cls, name, proto);
+      if (s >= 0) {
+        const ci = dex.codeItem(dex.methodSlotCodeOff[s]);
+        if (ci) {
+          const key: MethodKey = { class: desc, name, proto };
+          out = scanCode(dex, key, ci.insns, ci.registersSize, ci.insSize, (dex.methodSlotAccess[s] & ACC_STATIC) !== 0);
+        }
       }
     }
-    if (slot < 0) return null;
-    const code = dex.codeItem(dex.methodSlotCodeOff[slot]);
-    if (!code || site.pc + 2 >= code.insns.length) return null;
-    const w0 = code.insns[site.pc];
+    if (this.codes.size > 50_000) this.codes.clear();
+    this.codes.set(id, out);
+    return out;
+  }
+
+  codeOfSite(site: CallSite): MCode | null {
+    return this.code(methodRefOf(site.caller), site.dex);
+  }
+
+  invokeAt(m: MCode, pc: number): Invoke | null {
+    if (pc < 0 || pc + 2 >= m.insns.length) return null;
+    const w0 = m.insns[pc];
     const op = w0 & 0xff;
-    const regs: number[] = [];
-    if ((op >= 0x6e && op <= 0x72) || op === 0xfa || op === 0xfc) {
+    const raw: number[] = [];
+    if (INVOKE_35C(op)) {
       const n = w0 >> 12;
-      const w2 = code.insns[site.pc + 2];
+      const w2 = m.insns[pc + 2];
       const list = [w2 & 0xf, (w2 >> 4) & 0xf, (w2 >> 8) & 0xf, (w2 >> 12) & 0xf, (w0 >> 8) & 0xf];
-      for (let i = 0; i < n && i < 5; i++) regs.push(list[i]);
-    } else if ((op >= 0x74 && op <= 0x78) || op === 0xfb || op === 0xfd) {
+      for (let i = 0; i < n && i < 5; i++) raw.push(list[i]);
+    } else if (INVOKE_3RC(op)) {
       const n = w0 >> 8;
-      const first = code.insns[site.pc + 2];
-      for (let i = 0; i < n; i++) regs.push(first + i);
+      const first = m.insns[pc + 2];
+      for (let i = 0; i < n; i++) raw.push(first + i);
     } else return null;
-    // Logical argument -> register word.
-    const p = parseRef(site.target);
-    const hasReceiver = site.invokeKind !== 'static' && site.invokeKind !== 'custom';
-    let word = 0;
-    for (let i = 0; i < argIndex; i++) {
-      if (hasReceiver && i === 0) word += 1;
-      else {
-        const t = p.params[hasReceiver ? i - 1 : i] ?? '';
-        word += t === 'J' || t === 'D' ? 2 : 1;
+    const idx = m.insns[pc + 1];
+    const custom = op === 0xfc || op === 0xfd;
+    const target = custom ? `call_site@${idx}` : idx < m.dex.header.methodIdsSize ? m.dex.methodRef(idx) : `<invalid method #${idx}>`;
+    const isStatic = op === 0x71 || op === 0x77 || custom;
+    const params = custom ? raw.map(() => 'Ljava/lang/Object;') : parseRef(target).params;
+    const regs: number[] = [];
+    let w = 0;
+    if (!isStatic) {
+      regs.push(raw[0] ?? -1);
+      w = 1;
+    }
+    for (const t of params) {
+      regs.push(raw[w] ?? -1);
+      w += t === 'J' || t === 'D' ? 2 : 1;
+    }
+    return { m, pc, target, static: isStatic, regs, params };
+  }
+
+  /** Per dex: a wanted target (ref or ref without proto) as class type id + name string id, or null when the dex has neither. */
+  private readonly wanted = new Map<string, { t: number; n: number; proto: string | null } | null>();
+
+  private want(d: DexFile, target: string): { t: number; n: number; proto: string | null } | null {
+    const id = `${d.file}|${target}`;
+    let w = this.wanted.get(id);
+    if (w === undefined) {
+      const arrow = target.indexOf('->');
+      const open = target.indexOf('(', arrow);
+      const t = this.typeId(d, target.slice(0, arrow));
+      const n = d.stringIndex(open < 0 ? target.slice(arrow + 2) : target.slice(arrow + 2, open));
+      w = t < 0 || n < 0 ? null : { t, n, proto: open < 0 ? null : target.slice(open) };
+      this.wanted.set(id, w);
+    }
+    return w;
+  }
+
+  /** Invokes in the method of `target` (a full ref, or a ref without proto for every overload), in code order. */
+  invokesIn(m: MCode, target: string): Invoke[] {
+    const out: Invoke[] = [];
+    const d = m.dex;
+    const w = this.want(d, target);
+    if (!w) return out;
+    for (let i = 0; i < m.invokePc.length; i++) {
+      const op = m.insns[m.invokePc[i]] & 0xff;
+      if (op === 0xfc || op === 0xfd) continue;
+      const idx = m.invokeIdx[i];
+      if (idx >= d.header.methodIdsSize || d.methodClassIdx[idx] !== w.t || d.methodNameIdx[idx] !== w.n) continue;
+      if (w.proto !== null && d.protoString(d.methodProtoIdx[idx]) !== w.proto) continue;
+      const inv = this.invokeAt(m, m.invokePc[i]);
+      if (inv) out.push(inv);
+    }
+    return out;
+  }
+
+  /** Targets of every invoke in the method (unique). */
+  targetsOf(m: MCode): string[] {
+    const out = new Set<string>();
+    for (let i = 0; i < m.invokePc.length; i++) {
+      const op = m.insns[m.invokePc[i]] & 0xff;
+      if (op === 0xfc || op === 0xfd) continue;
+      const idx = m.invokeIdx[i];
+      if (idx < m.dex.header.methodIdsSize) out.add(m.dex.methodRef(idx));
+    }
+    return [...out];
+  }
+
+  stringsOf(m: MCode): { pc: number; value: string }[] {
+    const out: { pc: number; value: string }[] = [];
+    for (let i = 0; i < m.constPc.length; i++) out.push({ pc: m.constPc[i], value: m.dex.string(m.constIdx[i]) });
+    return out;
+  }
+
+  /** What last wrote `reg` before `pc` (in linear code order, following moves). */
+  source(m: MCode, pc: number, reg: number): Source {
+    if (reg < 0) return { kind: 'unknown' };
+    let r = reg;
+    let limit = pc;
+    for (let hops = 0; hops < 16; hops++) {
+      let found = -1;
+      // Last instruction before `limit` (binary search), then backwards to the writer of r.
+      let lo = 0;
+      let hi = m.starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (m.starts[mid] < limit) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo - 1; i >= 0; i--) {
+        if (m.dest[i] === r) {
+          found = i;
+          break;
+        }
+      }
+      if (found < 0) {
+        const firstIn = m.registersSize - m.insSize;
+        if (r < firstIn) return { kind: 'unknown' };
+        let w = r - firstIn;
+        if (!m.isStatic) {
+          if (w === 0) return { kind: 'param', index: -1 };
+          w -= 1;
+        }
+        const params = parseRef(m.ref).params;
+        for (let k = 0; k < params.length; k++) {
+          if (w === 0) return { kind: 'param', index: k };
+          const t = params[k];
+          w -= t === 'J' || t === 'D' ? 2 : 1;
+          if (w < 0) break;
+        }
+        return { kind: 'unknown' };
+      }
+      if (m.src[found] >= 0) {
+        r = m.src[found];
+        limit = m.starts[found];
+        continue;
+      }
+      const at = m.starts[found];
+      const U = m.insns;
+      const w = U[at];
+      const op = w & 0xff;
+      const d = m.dex;
+      switch (op) {
+        case 0x0a:
+        case 0x0b:
+        case 0x0c: {
+          let j = found - 1;
+          while (j >= 0 && m.starts[j] >= at) j--;
+          if (j < 0) return { kind: 'unknown' };
+          const inv = this.invokeAt(m, m.starts[j]);
+          return inv ? { kind: 'invoke', inv } : { kind: 'unknown' };
+        }
+        case 0x12:
+          return { kind: 'int', value: (w << 16) >> 28 };
+        case 0x13:
+          return { kind: 'int', value: (U[at + 1] << 16) >> 16 };
+        case 0x14:
+          return { kind: 'int', value: (U[at + 1] | (U[at + 2] << 16)) | 0 };
+        case 0x15:
+          return { kind: 'int', value: (U[at + 1] << 16) | 0 };
+        case 0x16:
+        case 0x17:
+        case 0x18:
+        case 0x19:
+          return { kind: 'int', value: op === 0x16 ? (U[at + 1] << 16) >> 16 : op === 0x17 ? (U[at + 1] | (U[at + 2] << 16)) | 0 : NaN };
+        case 0x1a:
+          return { kind: 'string', value: d.string(U[at + 1]) };
+        case 0x1b:
+          return { kind: 'string', value: d.string(U[at + 1] | (U[at + 2] << 16)) };
+        case 0x1c:
+          return { kind: 'class', type: d.type(U[at + 1]) };
+        case 0x22:
+          return { kind: 'new', type: d.type(U[at + 1]), pc: at, reg: r };
+        default:
+          if ((op >= 0x52 && op <= 0x58) || (op >= 0x60 && op <= 0x66)) {
+            const f = U[at + 1];
+            return f < d.header.fieldIdsSize ? { kind: 'field', ref: d.fieldRef(f), static: op >= 0x60 } : { kind: 'unknown' };
+          }
+          return { kind: 'unknown' };
       }
     }
-    const reg = regs[word];
-    if (reg === undefined) return null;
-    const firstIn = code.registersSize - code.insSize;
-    if (reg < firstIn) return null;
-    let w = reg - firstIn;
-    const isStatic = (dex.methodSlotAccess[slot] & ACC_STATIC) !== 0;
-    if (!isStatic) {
-      if (w === 0) return -1;
-      w -= 1;
-    }
-    const callerParams = parseRef(`x->m${site.caller.proto}`).params;
-    for (let k = 0; k < callerParams.length; k++) {
-      if (w === 0) return k;
-      const t = callerParams[k];
-      w -= t === 'J' || t === 'D' ? 2 : 1;
-      if (w < 0) return null;
+    return { kind: 'unknown' };
+  }
+
+  /** The source of logical argument `k` of an invoke. */
+  argSource(inv: Invoke, k: number): Source {
+    const r = inv.regs[k];
+    return r === undefined ? { kind: 'unknown' } : this.source(inv.m, inv.pc, r);
+  }
+
+  /** The constructor call on a `new T` object created at `newPc` in register `reg`, before `beforePc`. */
+  constructorOf(m: MCode, type: string, newPc: number, reg: number, beforePc: number): Invoke | null {
+    for (const inv of this.invokesIn(m, `${type}-><init>`)) {
+      if (inv.pc <= newPc || inv.pc >= beforePc) continue;
+      if (inv.regs[0] === reg) return inv;
     }
     return null;
   }
@@ -662,7 +1021,7 @@ interface Facts {
   derived: boolean;
   /** Why a SecretKeySpec key here is a constant, or null. */
   hardcoded: string | null;
-  /** App methods this one calls. */
+  /** Methods of the app's dex files this one calls. */
   callees: string[];
 }
 
@@ -671,20 +1030,20 @@ const NO_FACTS: Facts = { cipher: false, keystore: false, tink: false, jetpack: 
 // ------------------------------------------------------------------------------------ the builder
 
 interface Opened {
-  site: CallSite;
+  pc: number;
   store: Store;
 }
 
+function invPoint(inv: Invoke): CodePoint {
+  return { dex: inv.m.dex.file, class: inv.m.key.class, method: inv.m.key.name, proto: inv.m.key.proto, pc: inv.pc };
+}
+
 class Builder {
-  readonly sites: SiteLookup;
-  readonly regs: Registers;
+  readonly methods: Methods;
   private readonly facts = new Map<string, Facts>();
-  private readonly classMethods = new Map<string, string[]>();
-  private staticValues: Map<string, string> | null = null;
-  private readonly fieldWriters = new Map<string, MethodKey[]>();
+  private readonly fieldWriters = new Map<string, string[]>();
   private readonly prefsOpensByMethod = new Map<string, Opened[]>();
   private readonly pkg: string;
-  private readonly editorTypes: Set<string>;
 
   readonly writes: StorageWrite[] = [];
   readonly removals: StorageRemoval[] = [];
@@ -696,222 +1055,227 @@ class Builder {
     readonly app: AppModel,
     readonly extra: readonly string[],
   ) {
-    this.sites = new SiteLookup(app.code);
-    this.regs = new Registers(app.code);
+    this.methods = new Methods(app.code.dexes);
     this.pkg = app.manifest.package;
-    this.editorTypes = new Set([EDITOR, ...app.code.subtypesOf(EDITOR)]);
   }
 
   get code(): CodeIndex {
     return this.app.code;
   }
 
-  // ---------------------------------------------------------------- tracing
-
-  trace(site: CallSite, i: number, depth = 0): ValueOrigin {
-    const v = site.args[i];
-    if (!v) return UNKNOWN_ORIGIN;
-    return this.traceValue(v, site, i, depth);
+  /** The decoded invoke of a call site from the index. */
+  invokeOf(site: CallSite): Invoke | null {
+    const m = this.methods.codeOfSite(site);
+    return m ? this.methods.invokeAt(m, site.pc) : null;
   }
 
-  private traceValue(v: ArgValue, site: CallSite, i: number, depth: number): ValueOrigin {
-    switch (v.kind) {
+  /** Invokes of every call site of `ref` (callsTo forms), decoded. */
+  invokesOf(ref: string): Invoke[] {
+    const out: Invoke[] = [];
+    for (const s of this.code.callsTo(ref)) {
+      const inv = this.invokeOf(s);
+      if (inv) out.push(inv);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- tracing
+
+  /** Where argument `k` of an invoke comes from. */
+  arg(inv: Invoke, k: number, depth = 0): ValueOrigin {
+    const s = this.methods.argSource(inv, k);
+    const t = inv.static ? inv.params[k] : k === 0 ? 'L' : inv.params[k - 1];
+    return this.fromSource(s, inv, depth, t === undefined || t.startsWith('L') || t.startsWith('['));
+  }
+
+  private fromSource(s: Source, inv: Invoke, depth: number, object: boolean): ValueOrigin {
+    switch (s.kind) {
       case 'string':
-        return { kind: 'const', text: v.value, through: [] };
+        return { kind: 'const', text: s.value, through: [] };
       case 'int':
-        if (v.value === 0 && argIsObject(site, i)) return { kind: 'null', text: 'null', through: [] };
-        return { kind: 'number', text: String(v.value), through: [] };
+        if (s.value === 0 && object) return { kind: 'null', text: 'null', through: [] };
+        return { kind: 'number', text: String(s.value), through: [] };
       case 'class':
-        return { kind: 'new', text: v.value, through: [] };
+        return { kind: 'new', text: s.type, through: [] };
       case 'field': {
-        const c = this.staticString(v.ref);
+        const c = s.static ? this.staticString(s.ref) : null;
         if (c !== null) return { kind: 'const', text: c, through: [] };
-        return { kind: 'field', text: v.ref, through: [] };
+        return { kind: 'field', text: s.ref, through: [] };
       }
+      case 'param':
+        return s.index >= 0 ? { kind: 'parameter', text: String(s.index), through: [], method: inv.m.key } : { kind: 'unknown', text: 'this', through: [] };
       case 'new':
-        return this.traceNew(v.type, site, depth);
-      case 'result':
-        return this.traceResult(v.of, site, depth);
-      default: {
-        if (i >= 0) {
-          const p = this.regs.paramOf(site, i);
-          if (p !== null && p >= 0) return { kind: 'parameter', text: String(p), through: [], method: site.caller };
-        }
+        return this.fromNew(s, inv, depth);
+      case 'invoke':
+        return this.fromCall(s.inv, depth);
+      default:
         return UNKNOWN_ORIGIN;
-      }
     }
   }
 
-  private traceNew(type: string, site: CallSite, depth: number): ValueOrigin {
-    if (depth > 8) return { kind: 'new', text: type, through: [] };
-    if (type === SB || type === SBUF) return this.concatByRange(type, site, depth);
+  private fromNew(s: Extract<Source, { kind: 'new' }>, use: Invoke, depth: number): ValueOrigin {
+    const type = s.type;
+    if (depth > 10) return { kind: 'new', text: type, through: [] };
+    if (type === SB || type === SBUF) return this.concatByRange(use.m, type, s, use.pc, depth);
     if (type === 'Ljava/lang/String;' || type === FILE) {
-      const init = this.sites.before(site.caller, `${type}-><init>`, site.pc);
+      const init = this.methods.constructorOf(use.m, type, s.pc, s.reg, use.pc);
       if (init) {
         const parts: ValueOrigin[] = [];
-        for (let k = 1; k < init.args.length; k++) parts.push(this.trace(init, k, depth + 1));
+        for (let k = 1; k < init.regs.length; k++) parts.push(this.arg(init, k, depth + 1));
         if (type === 'Ljava/lang/String;') {
           const first = parts[0];
-          if (first) return { ...first, through: [`Ljava/lang/String;-><init>`, ...first.through] };
+          if (first) return first;
         } else return { kind: 'new', text: type, through: [], parts };
       }
     }
     return { kind: 'new', text: type, through: [] };
   }
 
-  private traceResult(of: string, site: CallSite, depth: number): ValueOrigin {
+  /** The value a call returns, seen through value-preserving calls, encoders and crypto. */
+  private fromCall(inv: Invoke, depth: number): ValueOrigin {
+    const of = inv.target;
     const plain: ValueOrigin = { kind: 'call', text: of, through: [] };
-    if (depth > 8) return plain;
+    if (depth > 10) return plain;
     if (of.startsWith('call_site@')) {
-      const prod = this.sites.before(site.caller, of, site.pc);
-      if (!prod) return plain;
-      const parts = prod.args.map((_, k) => this.trace(prod, k, depth + 1));
-      return { kind: 'concat', text: 'concat', through: [], parts };
+      // invoke-custom: a StringConcatFactory concatenation (the only common use in app code).
+      return { kind: 'concat', text: 'concat', through: [], parts: inv.regs.map((_, k) => this.arg(inv, k, depth + 1)) };
     }
     const p = parseRef(of);
-    if ((p.cls === SB || p.cls === SBUF) && p.name === 'toString') {
-      const prod = this.sites.before(site.caller, of, site.pc);
-      if (!prod) return plain;
-      return this.concatOf(prod, depth + 1);
-    }
-    const prod = this.sites.before(site.caller, of, site.pc);
-    if (!prod) return plain;
-    const isStatic = prod.invokeKind === 'static';
-    // Value-preserving calls on the receiver.
-    if (!isStatic && RECEIVER_PASS.has(p.name) && (p.name !== 'toString' || p.params.length === 0)) {
-      const inner = this.trace(prod, 0, depth + 1);
+    if ((p.cls === SB || p.cls === SBUF) && p.name === 'toString') return this.concatOf(inv, depth + 1);
+    // A primitive (getAudioSessionId(), a count, a flag) is not a secret.
+    if (/^[IJZSBCFD]$/.test(of.slice(of.lastIndexOf(')') + 1))) return { kind: 'number', text: of, through: [] };
+    // A number or flag turned into text (Long.toString(time), String.valueOf(count)) is not a secret.
+    if (/^Ljava\/lang\/(Long|Integer|Short|Byte|Boolean|Double|Float);$/.test(p.cls) && p.name === 'toString') return { kind: 'number', text: of, through: [] };
+    if (p.cls === 'Ljava/lang/String;' && p.name === 'valueOf' && /^[IJZDFSBC]$/.test(p.params[0] ?? '')) return { kind: 'number', text: of, through: [] };
+    if (!inv.static && RECEIVER_PASS.has(p.name) && (p.name !== 'toString' || p.params.length === 0)) {
+      const inner = this.arg(inv, 0, depth + 1);
       return p.name === 'toString' || p.name === 'trim' || p.name === 'strip' || p.name === 'intern' ? inner : { ...inner, through: [of, ...inner.through] };
     }
-    if (isStatic && STATIC_PASS.has(`${p.cls}->${p.name}`)) {
-      const inner = this.trace(prod, 0, depth + 1);
-      return inner;
-    }
-    for (const [prefix, arg] of TRANSFORMS) {
-      if (of.startsWith(prefix) && (of.length === prefix.length || of[prefix.length] === '(')) {
-        if (prod.args.length <= arg) return { kind: 'call', text: of, through: [] };
-        const inner = this.trace(prod, arg, depth + 1);
+    if (inv.static && STATIC_PASS.has(`${p.cls}->${p.name}`)) return this.arg(inv, 0, depth + 1);
+    for (const [prefix, k] of TRANSFORMS) {
+      if (of.startsWith(prefix) && of[prefix.length] === '(') {
+        if (inv.regs.length <= k) return plain;
+        const inner = this.arg(inv, k, depth + 1);
         return { ...inner, through: [of, ...inner.through] };
       }
     }
     // Text typed into a view.
-    if (p.name === 'getText' && !isStatic && p.params.length === 0) {
-      const view = this.viewOf(prod, depth + 1);
+    if (p.name === 'getText' && !inv.static && p.params.length === 0) {
+      const view = this.viewOf(inv, depth + 1);
       if (view) return { kind: 'input', text: view, through: [] };
     }
-    for (const [prefix, keyArg] of KEYED_GETTERS) {
+    for (const [prefix, k] of KEYED_GETTERS) {
       if (of.startsWith(prefix) && of[prefix.length] === '(') {
-        const k = prod.args[keyArg];
-        if (k && k.kind === 'string') return { kind: 'call', text: of, through: [], key: k.value };
-        if (k && k.kind === 'field') {
-          const c = this.staticString(k.ref);
-          return { kind: 'call', text: of, through: [], key: c ?? fieldName(k.ref) };
-        }
-        if (k && k.kind === 'result') {
-          const ko = this.trace(prod, keyArg, depth + 1);
-          if (ko.kind === 'const') return { kind: 'call', text: of, through: [], key: ko.text };
-        }
+        if (inv.regs.length <= k) return plain;
+        const ko = this.arg(inv, k, depth + 1);
+        if (ko.kind === 'const') return { kind: 'call', text: of, through: [], key: ko.text };
+        if (ko.kind === 'field') return { kind: 'call', text: of, through: [], key: fieldName(ko.text) };
         return plain;
       }
     }
     if (p.cls === 'Landroid/database/Cursor;' && p.name === 'getString') {
-      const idx = prod.args[1];
-      if (idx && idx.kind === 'result' && /->getColumnIndex(OrThrow)?\(/.test(idx.of)) {
-        const ci = this.sites.before(prod.caller, idx.of, prod.pc);
-        const col = ci?.args[1];
-        if (col && col.kind === 'string') return { kind: 'call', text: of, through: [], key: col.value };
+      const idx = this.methods.argSource(inv, 1);
+      if (idx.kind === 'invoke' && /->getColumnIndex(OrThrow)?\(/.test(idx.inv.target)) {
+        const col = this.methods.argSource(idx.inv, 1);
+        if (col.kind === 'string') return { kind: 'call', text: of, through: [], key: col.value };
       }
     }
     return plain;
   }
 
   /** The view whose text is read: "id/<name>" from findViewById(R.id.x), or the field/getter that holds it. */
-  private viewOf(getText: CallSite, depth: number): string | null {
-    const r = getText.args[0];
-    if (!r) return null;
-    if (r.kind === 'field') return simpleFieldLabel(r.ref);
-    if (r.kind === 'result') {
-      const p = parseRef(r.of);
+  private viewOf(getText: Invoke, depth: number): string | null {
+    if (depth > 10) return null;
+    const r = this.methods.argSource(getText, 0);
+    if (r.kind === 'field') return fieldName(r.ref);
+    if (r.kind === 'invoke') {
+      const p = parseRef(r.inv.target);
       if (/^(findViewById|requireViewById)$/.test(p.name)) {
-        const f = this.sites.before(getText.caller, r.of, getText.pc);
-        const id = f?.args[f.invokeKind === 'static' ? 0 : 1];
-        if (id && id.kind === 'int' && typeof id.value === 'number') {
+        const id = this.methods.argSource(r.inv, 1);
+        if (id.kind === 'int') {
           const name = this.app.resources?.nameOf(id.value >>> 0) ?? null;
           return name ? name.replace(/^[^:]*:/, '') : `id/0x${(id.value >>> 0).toString(16)}`;
         }
         return 'a view';
       }
-      // View binding getters (binding.getPasswordInput()), TextInputLayout.getEditText() ...
-      if (p.name === 'getEditText' && depth < 8) {
-        const f = this.sites.before(getText.caller, r.of, getText.pc);
-        if (f) return this.viewOf(f, depth + 1);
-      }
+      // TextInputLayout.getEditText(), view-binding getters (binding.getPasswordInput()).
+      if (p.name === 'getEditText') return this.viewOf(r.inv, depth + 1);
       if (p.name.startsWith('get') && p.name.length > 3) return p.name.slice(3, 4).toLowerCase() + p.name.slice(4);
     }
     return null;
   }
 
-  /** Parts of a StringBuilder whose toString() is `toStringSite`. */
-  private concatOf(toStringSite: CallSite, depth: number): ValueOrigin {
-    const recv = toStringSite.args[0];
-    const type = parseRef(toStringSite.target).cls;
-    if (recv && recv.kind === 'result' && parseRef(recv.of).name === 'append') {
-      // A chain sb.append(a).append(b).toString(): follow the receivers back.
-      const parts: ValueOrigin[] = [];
-      let cur: CallSite | null = this.sites.before(toStringSite.caller, recv.of, toStringSite.pc);
-      let guard = 0;
-      let first: CallSite | null = null;
-      while (cur && guard++ < 64) {
-        parts.unshift(this.trace(cur, 1, depth + 1));
-        first = cur;
-        const r: ArgValue | undefined = cur.args[0];
-        if (r && r.kind === 'result' && parseRef(r.of).name === 'append') cur = this.sites.before(cur.caller, r.of, cur.pc);
-        else break;
-      }
-      if (first) {
-        const init = this.sites.before(first.caller, `${type}-><init>`, first.pc);
-        if (init && init.args.length > 1 && init.args[1]!.kind !== 'int') parts.unshift(this.trace(init, 1, depth + 1));
-      }
-      return { kind: 'concat', text: 'concat', through: [], parts };
-    }
-    return this.concatByRange(type, toStringSite, depth);
-  }
-
-  /** Parts of a StringBuilder used without move-result: the appends between its constructor and `site`. */
-  private concatByRange(type: string, site: CallSite, depth: number): ValueOrigin {
-    const init = this.sites.before(site.caller, `${type}-><init>`, site.pc);
-    const start = init ? init.pc : -1;
+  /** Parts of a StringBuilder whose toString() is `toString`. */
+  private concatOf(toString: Invoke, depth: number): ValueOrigin {
+    const type = parseRef(toString.target).cls;
     const parts: ValueOrigin[] = [];
-    if (init && init.args.length > 1 && init.args[1]!.kind !== 'int') parts.push(this.trace(init, 1, depth + 1));
-    for (const a of this.sites.in(site.caller, `${type}->append`)) {
-      if (a.pc <= start) continue;
-      if (a.pc >= site.pc) break;
-      const r = a.args[0];
-      if (r && r.kind === 'new' && r.type !== type) continue;
-      parts.push(this.trace(a, 1, depth + 1));
+    let recv = this.methods.argSource(toString, 0);
+    for (let guard = 0; guard < 128; guard++) {
+      if (recv.kind === 'invoke' && parseRef(recv.inv.target).name === 'append') {
+        // A chain sb.append(a).append(b): follow the receivers back.
+        parts.unshift(this.arg(recv.inv, 1, depth + 1));
+        recv = this.methods.argSource(recv.inv, 0);
+        continue;
+      }
+      if (recv.kind === 'new') {
+        const rest = this.concatByRange(toString.m, type, recv, parts.length > 0 ? -1 : toString.pc, depth);
+        return { kind: 'concat', text: 'concat', through: [], parts: [...(rest.parts ?? []), ...parts] };
+      }
+      break;
     }
     return { kind: 'concat', text: 'concat', through: [], parts };
   }
 
-  staticString(fieldRef: string): string | null {
-    if (this.staticValues === null) {
-      this.staticValues = new Map();
-      for (const s of this.code.staticStringValues()) this.staticValues.set(s.field, s.value);
+  /**
+   * Parts of a StringBuilder created by `nw`: its constructor argument, then (when `until` >= 0)
+   * the appends on its register before `until` (a builder used without move-result).
+   */
+  private concatByRange(m: MCode, type: string, nw: Extract<Source, { kind: 'new' }>, until: number, depth: number): ValueOrigin {
+    const parts: ValueOrigin[] = [];
+    const limit = until >= 0 ? until : m.insns.length;
+    const init = this.methods.constructorOf(m, type, nw.pc, nw.reg, limit);
+    if (init && init.regs.length > 1 && init.params[0] !== 'I') parts.push(this.arg(init, 1, depth + 1));
+    if (until >= 0) {
+      for (const a of this.methods.invokesIn(m, `${type}->append`)) {
+        if (a.pc <= nw.pc || a.pc >= until) continue;
+        if (a.regs[0] !== nw.reg) continue;
+        parts.push(this.arg(a, 1, depth + 1));
+      }
     }
-    return this.staticValues.get(fieldRef) ?? null;
+    return { kind: 'concat', text: 'concat', through: [], parts };
   }
 
-  writersOf(fieldRef: string): MethodKey[] {
+  private readonly staticValues = new Map<string, Map<string, string>>();
+
+  /** The value of a static final String field (encoded static value), or null. */
+  staticString(fieldRef: string): string | null {
+    if (!fieldRef.endsWith(':Ljava/lang/String;')) return null;
+    const cls = fieldRef.slice(0, fieldRef.indexOf('->'));
+    let values = this.staticValues.get(cls);
+    if (!values) {
+      values = new Map();
+      const hit = this.methods.classOf(cls);
+      if (hit && hit.cls.staticValuesOff !== 0) {
+        const { dex, cls: c } = hit;
+        const encoded = c.staticValues();
+        const n = Math.min(encoded.length, c.staticFieldCount);
+        for (let k = 0; k < n; k++) {
+          const v = encoded[k];
+          if (v && v.type === 'string') values.set(dex.fieldRef(dex.fieldSlotIdx[c.fieldStart + k]), v.value);
+        }
+      }
+      this.staticValues.set(cls, values);
+    }
+    return values.get(fieldRef) ?? null;
+  }
+
+  /** Methods (refs) that write a field. */
+  writersOf(fieldRef: string): string[] {
     let w = this.fieldWriters.get(fieldRef);
     if (!w) {
       const seen = new Set<string>();
-      w = [];
-      for (const a of this.code.fieldAccesses(fieldRef)) {
-        if (a.access !== 'write') continue;
-        const id = SiteLookup.methodId(a.caller);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        w.push(a.caller);
-      }
+      for (const a of this.code.fieldAccesses(fieldRef)) if (a.access === 'write') seen.add(methodRefOf(a.caller));
+      w = [...seen];
       this.fieldWriters.set(fieldRef, w);
     }
     return w;
@@ -919,19 +1283,17 @@ class Builder {
 
   // ---------------------------------------------------------------- keys
 
-  keyOf(site: CallSite, i: number): { key: string | null; from: StorageWrite['keyFrom']; resource?: string; origin: ValueOrigin } {
-    const v = site.args[i];
-    if (!v) return { key: null, from: 'unknown', origin: UNKNOWN_ORIGIN };
-    if (v.kind === 'string') return { key: v.value, from: 'const', origin: { kind: 'const', text: v.value, through: [] } };
-    if (v.kind === 'field') {
-      const c = this.staticString(v.ref);
+  keyOf(inv: Invoke, k: number): { key: string | null; from: StorageWrite['keyFrom']; resource?: string; origin: ValueOrigin } {
+    const s = this.methods.argSource(inv, k);
+    if (s.kind === 'string') return { key: s.value, from: 'const', origin: { kind: 'const', text: s.value, through: [] } };
+    if (s.kind === 'field') {
+      const c = s.static ? this.staticString(s.ref) : null;
       if (c !== null) return { key: c, from: 'static-field', origin: { kind: 'const', text: c, through: [] } };
-      return { key: fieldName(v.ref), from: 'field-name', origin: { kind: 'field', text: v.ref, through: [] } };
+      return { key: fieldName(s.ref), from: 'field-name', origin: { kind: 'field', text: s.ref, through: [] } };
     }
-    if (v.kind === 'result' && /->getString\(I\)Ljava\/lang\/String;$/.test(v.of)) {
-      const g = this.sites.before(site.caller, v.of, site.pc);
-      const id = g?.args[g.invokeKind === 'static' ? 0 : 1];
-      if (id && id.kind === 'int' && typeof id.value === 'number') {
+    if (s.kind === 'invoke' && /->getString\(I\)Ljava\/lang\/String;$/.test(s.inv.target)) {
+      const id = this.methods.argSource(s.inv, s.inv.static ? 0 : 1);
+      if (id.kind === 'int') {
         const rid = id.value >>> 0;
         const value = this.app.values.string({ type: 'reference', id: rid });
         const name = this.app.resources?.nameOf(rid)?.replace(/^[^:]*:/, '') ?? `0x${rid.toString(16)}`;
@@ -939,7 +1301,7 @@ class Builder {
         return { key: name, from: 'resource', resource: name, origin: UNKNOWN_ORIGIN };
       }
     }
-    const o = this.trace(site, i);
+    const o = this.arg(inv, k);
     if (o.kind === 'const') return { key: o.text, from: 'const', origin: o };
     if (o.kind === 'concat') {
       const text = (o.parts ?? []).map((p) => (p.kind === 'const' ? p.text : '*')).join('');
@@ -963,48 +1325,40 @@ class Builder {
     };
   }
 
-  /** Every prefs-opening call, grouped by calling method (one pass over the opening APIs). */
+  private intArg(inv: Invoke, k: number): number | null {
+    const s = this.methods.argSource(inv, k);
+    return s.kind === 'int' ? s.value : null;
+  }
+
+  /** Every prefs-opening call, grouped by calling method. */
   collectPrefsOpens(): void {
-    const add = (site: CallSite, store: Store): void => {
-      const id = SiteLookup.methodId(site.caller);
-      let l = this.prefsOpensByMethod.get(id);
-      if (!l) this.prefsOpensByMethod.set(id, (l = []));
-      l.push({ site, store });
+    const add = (inv: Invoke, store: Store): void => {
+      let l = this.prefsOpensByMethod.get(inv.m.ref);
+      if (!l) this.prefsOpensByMethod.set(inv.m.ref, (l = []));
+      l.push({ pc: inv.pc, store });
     };
-    for (const s of this.code.callsTo('*->getSharedPreferences(Ljava/lang/String;I)Landroid/content/SharedPreferences;')) {
-      const n = this.keyOf(s, 1);
-      const m = s.args[2];
-      const mode = m && m.kind === 'int' && typeof m.value === 'number' ? m.value : null;
+    for (const inv of this.invokesOf('*->getSharedPreferences(Ljava/lang/String;I)Landroid/content/SharedPreferences;')) {
+      const n = this.keyOf(inv, 1);
+      const mode = this.intArg(inv, 2);
       const nameFrom: Store['nameFrom'] = n.key === null ? 'unknown' : n.from === 'resource' ? 'resource' : n.from === 'static-field' ? 'static-field' : n.from === 'concat' ? 'concat' : 'const';
-      const store = this.prefsStore(n.key, nameFrom, mode);
-      add(s, store);
-      if (mode !== null) this.opens.push({ api: 'Context.getSharedPreferences', at: point(s), store, mode });
+      const store = this.prefsStore(n.from === 'field-name' ? null : n.key, n.from === 'field-name' ? 'unknown' : nameFrom, mode);
+      add(inv, store);
+      if (mode !== null) this.opens.push({ api: 'Context.getSharedPreferences', at: invPoint(inv), store, mode });
     }
     for (const ref of ['Landroid/preference/PreferenceManager;->getDefaultSharedPreferences', 'Landroidx/preference/PreferenceManager;->getDefaultSharedPreferences']) {
-      for (const s of this.code.callsTo(ref)) add(s, this.prefsStore(`${this.pkg}_preferences`, 'default-prefs', 0));
+      for (const inv of this.invokesOf(ref)) add(inv, this.prefsStore(`${this.pkg}_preferences`, 'default-prefs', 0));
     }
-    for (const s of this.code.callsTo('*->getPreferences(I)Landroid/content/SharedPreferences;')) {
-      const m = s.args[1];
-      const mode = m && m.kind === 'int' && typeof m.value === 'number' ? m.value : null;
-      const store = this.prefsStore(this.localClassName(parseRef(s.target).cls, s.caller.class), 'activity-prefs', mode);
-      add(s, store);
-      if (mode !== null) this.opens.push({ api: 'Activity.getPreferences', at: point(s), store, mode });
+    for (const inv of this.invokesOf('*->getPreferences(I)Landroid/content/SharedPreferences;')) {
+      const mode = this.intArg(inv, 1);
+      const store = this.prefsStore(this.localClassName(parseRef(inv.target).cls, inv.m.key.class), 'activity-prefs', mode);
+      add(inv, store);
+      if (mode !== null) this.opens.push({ api: 'Activity.getPreferences', at: invPoint(inv), store, mode });
     }
-    for (const s of this.code.callsTo('Landroidx/security/crypto/EncryptedSharedPreferences;->create')) {
-      let name: string | null = null;
-      for (let k = 0; k < s.args.length; k++) {
-        const a = s.args[k];
-        if (a && a.kind === 'string') {
-          name = a.value;
-          break;
-        }
-      }
+    for (const inv of this.invokesOf('Landroidx/security/crypto/EncryptedSharedPreferences;->create')) {
       // create(fileName, masterKeyAlias, context, ...) (1.0) or create(context, fileName, masterKey, ...) (1.1).
-      if (name === null) {
-        const k = parseRef(s.target).params[0] === 'Ljava/lang/String;' ? 0 : 1;
-        name = this.keyOf(s, k).key;
-      }
-      add(s, this.prefsStore(name, name ? 'const' : 'unknown', 0, 'encrypted-shared-preferences'));
+      const k = inv.params[0] === 'Ljava/lang/String;' ? 0 : 1;
+      const name = this.keyOf(inv, k).key;
+      add(inv, this.prefsStore(name, name ? 'const' : 'unknown', 0, 'encrypted-shared-preferences'));
     }
   }
 
@@ -1015,79 +1369,56 @@ class Builder {
     return dotted.startsWith(`${this.pkg}.`) ? dotted.slice(this.pkg.length + 1) : dotted;
   }
 
-  private opensIn(method: MethodKey): Opened[] {
-    return this.prefsOpensByMethod.get(SiteLookup.methodId(method)) ?? [];
-  }
-
-  /** The store a SharedPreferences value (receiver of edit()) comes from. */
-  prefsOf(v: ArgValue | undefined, site: CallSite, depth: number): Store | null {
-    if (!v || depth > 4) return null;
-    if (v.kind === 'result') {
-      const prod = this.sites.before(site.caller, v.of, site.pc);
-      if (prod) {
-        const hit = this.opensIn(site.caller).find((o) => o.site === prod || (o.site.pc === prod.pc && o.site.target === prod.target));
-        if (hit) return hit.store;
-      }
-      // An app method that returns the prefs: what it opens.
-      const p = parseRef(v.of);
-      if (this.code.method(p.cls, p.name)) {
-        const inside = this.uniqueStore(this.opensInMethodRef(v.of));
-        if (inside) return inside;
-      }
-      return null;
-    }
-    if (v.kind === 'field') {
-      for (const w of this.writersOf(v.ref)) {
-        const s = this.uniqueStore(this.opensIn(w));
-        if (s) return s;
-      }
-      return null;
-    }
-    return null;
-  }
-
-  private opensInMethodRef(ref: string): Opened[] {
-    const p = parseRef(ref);
-    const out: Opened[] = [];
-    for (const m of this.code.overloads(p.cls, p.name)) {
-      if (methodRefOf(m.key) !== ref && m.key.proto !== ref.slice(ref.indexOf('('))) continue;
-      out.push(...this.opensIn(m.key));
-    }
-    return out;
+  private opensIn(ref: string): Opened[] {
+    return this.prefsOpensByMethod.get(ref) ?? [];
   }
 
   private uniqueStore(list: Opened[]): Store | null {
     if (list.length === 0) return null;
     const first = list[0]!.store;
-    return list.every((o) => o.store.id === first.id) ? first : first.name !== null ? first : null;
+    return list.every((o) => o.store.id === first.id) || first.name !== null ? first : null;
+  }
+
+  /** The store a SharedPreferences value (argument `k` of `inv`, e.g. the receiver of edit()) comes from. */
+  prefsOf(inv: Invoke, k: number, depth: number): Store | null {
+    if (depth > 4) return null;
+    const s = this.methods.argSource(inv, k);
+    if (s.kind === 'invoke') {
+      const hit = this.opensIn(inv.m.ref).find((o) => o.pc === s.inv.pc);
+      if (hit) return hit.store;
+      // An app method that returns the prefs (getPrefs()): what it opens.
+      if (this.methods.defines(parseRef(s.inv.target).cls)) return this.uniqueStore(this.opensIn(s.inv.target));
+      return null;
+    }
+    if (s.kind === 'field') {
+      for (const w of this.writersOf(s.ref)) {
+        const st = this.uniqueStore(this.opensIn(w));
+        if (st) return st;
+      }
+    }
+    return null;
   }
 
   /** The prefs store an editor call (put/remove/clear/commit) writes to. */
-  editorStore(site: CallSite): Store | null {
-    let recv = site.args[0];
-    let at = site;
-    for (let guard = 0; guard < 32 && recv; guard++) {
-      if (recv.kind === 'result') {
-        const p = parseRef(recv.of);
-        if (EDITOR_CHAIN.has(p.name) && this.editorTypes.has(p.cls)) {
-          const prev = this.sites.before(at.caller, recv.of, at.pc);
-          if (!prev) break;
-          at = prev;
-          recv = prev.args[0];
+  editorStore(inv: Invoke): Store | null {
+    let at = inv;
+    const EDIT = `${PREFS}->edit()${EDITOR}`;
+    for (let guard = 0; guard < 64; guard++) {
+      const recv = this.methods.argSource(at, 0);
+      if (recv.kind === 'invoke') {
+        const p = parseRef(recv.inv.target);
+        if (EDITOR_CHAIN.has(p.name) && recv.inv.target.endsWith(`)${EDITOR}`)) {
+          at = recv.inv;
           continue;
         }
-        if (p.name === 'edit') {
-          const prev = this.sites.before(at.caller, recv.of, at.pc);
-          if (prev) return this.prefsOf(prev.args[0], prev, 0) ?? this.fallbackStore(at);
-          break;
-        }
+        if (p.name === 'edit') return this.prefsOf(recv.inv, 0, 0) ?? this.fallbackStore(at);
         // An app method that returns an editor: the edit() calls inside it.
-        if (this.code.method(p.cls, p.name)) {
-          for (const m of this.code.overloads(p.cls, p.name)) {
-            for (const e of this.code.callsTo(`${PREFS}->edit`, { subtypes: true })) {
-              if (SiteLookup.methodId(e.caller) !== SiteLookup.methodId(m.key)) continue;
-              const s = this.prefsOf(e.args[0], e, 1);
-              if (s) return s;
+        if (this.methods.defines(p.cls)) {
+          const m = this.methods.code(recv.inv.target);
+          if (m) {
+            for (const e of this.methods.invokesIn(m, `${PREFS}->edit`)) {
+              const st = this.prefsOf(e, 0, 1);
+              if (st) return st;
             }
           }
         }
@@ -1096,12 +1427,14 @@ class Builder {
       if (recv.kind === 'field') {
         // A field-held editor: the edit() in the methods that set the field.
         for (const w of this.writersOf(recv.ref)) {
-          for (const e of this.sites.in(w, `${PREFS}->edit()${EDITOR}`)) {
-            const s = this.prefsOf(e.args[0], e, 1);
-            if (s) return s;
+          const m = this.methods.code(w);
+          if (!m) continue;
+          for (const e of this.methods.invokesIn(m, EDIT)) {
+            const st = this.prefsOf(e, 0, 1);
+            if (st) return st;
           }
-          const s = this.uniqueStore(this.opensIn(w));
-          if (s) return s;
+          const st = this.uniqueStore(this.opensIn(w));
+          if (st) return st;
         }
         break;
       }
@@ -1111,10 +1444,8 @@ class Builder {
   }
 
   /** When the editor could not be followed: the one prefs store the method opens, if any. */
-  private fallbackStore(site: CallSite): Store | null {
-    const own = this.uniqueStore(this.opensIn(site.caller));
-    if (own) return own;
-    return null;
+  private fallbackStore(inv: Invoke): Store | null {
+    return this.uniqueStore(this.opensIn(inv.m.ref));
   }
 
   // ---------------------------------------------------------------- crypto
@@ -1123,12 +1454,10 @@ class Builder {
     const cached = this.facts.get(ref);
     if (cached) return cached;
     this.facts.set(ref, NO_FACTS); // cycles
-    const p = parseRef(ref);
-    const proto = ref.slice(ref.indexOf('('));
-    const m = this.code.method(p.cls, p.name, proto);
-    if (!m || !m.hasCode) return NO_FACTS;
+    const m = this.methods.code(ref);
+    if (!m) return NO_FACTS;
     const f: Facts = { cipher: false, keystore: false, tink: false, jetpack: false, sqlcipher: false, derived: false, hardcoded: null, callees: [] };
-    for (const inv of m.invokes) {
+    for (const inv of this.methods.targetsOf(m)) {
       if (inv.startsWith('Ljavax/crypto/Cipher;->')) {
         if (/->(doFinal|update|init|updateAAD|wrap|unwrap)\(/.test(inv)) f.cipher = true;
       } else if (inv.startsWith('Ljavax/crypto/CipherOutputStream;-><init>') || inv.startsWith('Ljavax/crypto/CipherInputStream;-><init>')) f.cipher = true;
@@ -1138,24 +1467,26 @@ class Builder {
       else if (inv.startsWith('Lnet/sqlcipher/') || inv.startsWith('Lnet/zetetic/')) f.sqlcipher = true;
       else if (inv.startsWith('Ljavax/crypto/SecretKeyFactory;->generateSecret') || inv.startsWith('Ljavax/crypto/spec/PBEKeySpec;-><init>')) f.derived = true;
       else if (inv.startsWith('Ljavax/crypto/spec/SecretKeySpec;-><init>')) {
-        for (const s of this.sites.in(m.key, inv)) {
-          const why = this.constantKey(this.trace(s, 1), 0);
+        for (const s of this.methods.invokesIn(m, inv)) {
+          const why = this.constantKey(this.arg(s, 1), 0);
           if (why) {
             f.hardcoded = why;
             break;
           }
         }
-      } else if (!inv.startsWith('call_site@')) {
+      } else {
         const q = parseRef(inv);
-        if (!isPlatformClass(q.cls) && this.code.classByName(q.cls)) f.callees.push(inv);
+        if (!isPlatformClass(q.cls) && this.methods.defines(q.cls)) f.callees.push(inv);
       }
     }
-    if (m.strings.includes('AndroidKeyStore')) f.keystore = true;
+    for (let i = 0; i < m.constIdx.length; i++) {
+      if (m.dex.string(m.constIdx[i]) === 'AndroidKeyStore') f.keystore = true;
+    }
     this.facts.set(ref, f);
     return f;
   }
 
-  /** Why a key origin is a constant ("const-string", "static field X", "field X set in <init>", "resource"), or null. */
+  /** Why a key origin is a constant ("a constant string", "field X set from a constant in its constructor", "a string resource"), or null. */
   constantKey(o: ValueOrigin, depth: number): string | null {
     if (depth > 3) return null;
     switch (o.kind) {
@@ -1163,13 +1494,13 @@ class Builder {
         return 'a constant string';
       case 'field': {
         const writers = this.writersOf(o.text);
-        const type = fieldType(o.text);
         if (writers.length === 0) return null;
-        const ctorOnly = writers.every((w) => w.name === '<init>' || w.name === '<clinit>');
+        const ctorOnly = writers.every((w) => /->(<init>|<clinit>)\(/.test(w));
         if (!ctorOnly) return null;
+        const isBytes = fieldType(o.text) === '[B';
         const withConst = writers.some((w) => {
-          const m = this.code.method(w.class, w.name, w.proto);
-          return !!m && (m.strings.length > 0 || (type === '[B' && w.name === '<clinit>'));
+          const m = this.methods.code(w);
+          return !!m && (m.constIdx.length > 0 || (isBytes && w.includes('-><clinit>(')));
         });
         return withConst ? `field ${simpleClassName(o.text.slice(0, o.text.indexOf('->')))}.${fieldName(o.text)}, set from a constant in its constructor` : null;
       }
@@ -1181,12 +1512,11 @@ class Builder {
       case 'parameter': {
         if (!o.method) return null;
         const ref = methodRefOf(o.method);
-        const m = this.code.method(o.method.class, o.method.name, o.method.proto);
-        const idx = Number(o.text) + (m && (m.accessFlags & ACC_STATIC) !== 0 ? 0 : 1);
-        const callers = this.code.callsTo(ref).slice(0, 16);
-        for (const c of callers) {
-          const why = this.constantKey(this.trace(c, idx), depth + 1);
-          if (why) return `${why} passed to ${simpleClassName(o.method.class)}.${o.method.name}() by ${simpleClassName(c.caller.class)}.${c.caller.name}()`;
+        const m = this.methods.code(ref);
+        const idx = Number(o.text) + (m && m.isStatic ? 0 : 1);
+        for (const inv of this.invokesOf(ref).slice(0, 16)) {
+          const why = this.constantKey(this.arg(inv, idx), depth + 1);
+          if (why) return `${why} passed to ${simpleClassName(o.method.class)}.${o.method.name}() by ${simpleClassName(inv.m.key.class)}.${inv.m.key.name}()`;
         }
         return null;
       }
@@ -1195,38 +1525,13 @@ class Builder {
     }
   }
 
-  private methodsOfClass(cls: string): string[] {
-    let l = this.classMethods.get(cls);
-    if (l) return l;
-    l = [];
-    const seen = new Set<string>();
-    const hit = this.code.classByName(cls);
-    if (hit) {
-      for (const dex of this.code.dexes) {
-        if (dex.file !== hit.dex) continue;
-        const c = dex.classes.find((x) => x.name === cls);
-        if (!c) continue;
-        for (let s = c.methodStart; s < c.methodEnd; s++) {
-          const mi = dex.methodSlotIdx[s];
-          const ref = `${cls}->${dex.methodName(mi)}${dex.protoString(dex.methodProtoIdx[mi])}`;
-          if (!seen.has(ref)) {
-            seen.add(ref);
-            l.push(ref);
-          }
-        }
-      }
-    }
-    this.classMethods.set(cls, l);
-    return l;
-  }
-
-  /** Facts of a method, the app methods it calls (two levels) and, if asked, every method of its class. */
+  /** Facts of methods, the app methods they call (two levels) and, if asked, every method of their classes. */
   private gather(refs: string[], withClass: boolean): { facts: Facts; where: Map<keyof Facts, string> } {
     const acc: Facts = { ...NO_FACTS, callees: [] };
     const where = new Map<keyof Facts, string>();
     const seen = new Set<string>();
     const visit = (ref: string, depth: number): void => {
-      if (seen.has(ref) || seen.size > 200) return;
+      if (seen.has(ref) || seen.size > 300) return;
       seen.add(ref);
       const f = this.factsOf(ref);
       for (const k of ['cipher', 'keystore', 'tink', 'jetpack', 'sqlcipher', 'derived'] as const) {
@@ -1245,16 +1550,16 @@ class Builder {
     if (withClass) {
       for (const r of refs) {
         const cls = parseRef(r).cls;
-        for (const m of this.methodsOfClass(cls)) visit(m, 1);
+        for (const m of this.methods.methodsOf(cls)) visit(m, 1);
         // The outer class of an inner class (Login$Task -> Login) keeps the helpers too.
         const dollar = cls.indexOf('$');
-        if (dollar > 0) for (const m of this.methodsOfClass(`${cls.slice(0, dollar)};`)) visit(m, 1);
+        if (dollar > 0) for (const m of this.methods.methodsOf(`${cls.slice(0, dollar)};`)) visit(m, 1);
       }
     }
     return { facts: acc, where };
   }
 
-  protection(at: CallSite, value: ValueOrigin, store: Store): Protection {
+  protection(at: MCode, value: ValueOrigin, store: Store, alsoIn: string[] = []): Protection {
     if (store.encryptedBy === 'encrypted-shared-preferences') {
       return { kind: 'encrypted-shared-preferences', effective: true, deprecated: true, detail: 'stored through EncryptedSharedPreferences (encrypted at rest; the androidx security-crypto library is deprecated)' };
     }
@@ -1264,24 +1569,32 @@ class Builder {
     if (store.encryptedBy === 'sqlcipher') return { kind: 'sqlcipher', effective: true, deprecated: false, detail: 'the database is encrypted with SQLCipher' };
 
     const through = allThrough(value);
-    const viaCipher = through.some((r) => r.startsWith('Ljavax/crypto/Cipher;->'));
+    // Ciphertext, or something the Cipher produced beside it (its IV).
+    const viaCipher = through.some((r) => r.startsWith('Ljavax/crypto/Cipher;->')) || appProducers(value).some((r) => r.startsWith('Ljavax/crypto/'));
     const viaEncoding = through.some((r) => /Base64|->(encodeHex|toHexString|encodeToString)/.test(r));
+    if (through.some((r) => r.startsWith('Lcom/google/crypto/tink/')) || appProducers(value).some((r) => r.startsWith('Lcom/google/crypto/tink/'))) {
+      return { kind: 'tink', effective: true, deprecated: false, detail: 'encrypted with Tink' };
+    }
     const viaDigest = through.some((r) => r.startsWith('Ljava/security/MessageDigest;->') || r.startsWith('Ljavax/crypto/Mac;->'));
     // App methods the value came out of (token = crypto.encrypt(x)).
-    const producers = appProducers(value).filter((r) => !isPlatformClass(parseRef(r).cls) && !!this.code.classByName(parseRef(r).cls));
-    const opaque = isOpaque(value);
-    const here = methodRefOf(at.caller);
-    const refs = [here, ...producers];
-    const { facts, where } = this.gather(refs, opaque || viaCipher);
+    const producers = appProducers(value).filter((r) => !isPlatformClass(parseRef(r).cls) && this.methods.defines(parseRef(r).cls));
+    // A field or an untraced value may hold what another method of the class encrypted; a
+    // parameter, what the callers passed (save(ctx, encrypt(token))).
+    const leaves = leafOrigins(value);
+    const fieldLike = leaves.some((l) => l.kind === 'field' || l.kind === 'unknown');
+    const params = leaves.filter((l) => l.kind === 'parameter');
+    const refs = [at.ref, ...alsoIn, ...producers];
+    for (const o of params) {
+      if (!o.method) continue;
+      for (const c of this.code.callersOf(methodRefOf(o.method)).slice(0, 8)) refs.push(methodRefOf(c));
+    }
+    const { facts, where } = this.gather(refs, fieldLike || viaCipher || store.kind === 'sqlite');
+    if (store.kind === 'sqlite' && facts.sqlcipher) return { kind: 'sqlcipher', effective: true, deprecated: false, detail: 'the database is opened with SQLCipher', where: where.get('sqlcipher') };
     const producerCrypto = producers.some((r) => {
       const g = this.gather([r], false).facts;
       return g.cipher || g.tink || g.jetpack;
     });
-    const cryptoApplies = viaCipher || producerCrypto || (opaque && (facts.cipher || facts.tink || facts.jetpack));
-
-    if (cryptoApplies || store.kind === 'sqlite') {
-      if (store.kind === 'sqlite' && facts.sqlcipher) return { kind: 'sqlcipher', effective: true, deprecated: false, detail: 'the database is opened with SQLCipher', where: where.get('sqlcipher') };
-    }
+    const cryptoApplies = viaCipher || producerCrypto || ((fieldLike || params.length > 0) && (facts.cipher || facts.tink || facts.jetpack));
     if (cryptoApplies) {
       if (facts.tink) return { kind: 'tink', effective: true, deprecated: false, detail: 'encrypted with Tink', where: where.get('tink') };
       if (facts.jetpack && !facts.cipher) {
@@ -1289,7 +1602,7 @@ class Builder {
       }
       if (facts.keystore) return { kind: 'keystore', effective: true, deprecated: false, detail: 'encrypted with a key kept in the Android Keystore', where: where.get('keystore') };
       if (facts.hardcoded) {
-        return { kind: 'hardcoded-key', effective: false, deprecated: false, detail: `encrypted with a hardcoded key (${facts.hardcoded}): anyone with the APK can decrypt it`, where: where.get('hardcoded') };
+        return { kind: 'hardcoded-key', effective: false, deprecated: false, detail: `encrypted with a hardcoded key (${facts.hardcoded})`, where: where.get('hardcoded') };
       }
       if (facts.derived) return { kind: 'derived-key', effective: true, deprecated: false, detail: 'encrypted with a key derived by SecretKeyFactory (e.g. PBKDF2 from a user secret)', where: where.get('derived') };
       return {
@@ -1308,13 +1621,15 @@ class Builder {
   // ---------------------------------------------------------------- session
 
   session(key: string | null, keyFrom: StorageWrite['keyFrom'], value: ValueOrigin, extra?: string | null): SessionMatch | null {
+    // null, numbers and flags are not secrets whatever the key says ("lastToken" = Long.toString(now)).
+    if (value.kind === 'number' || value.kind === 'null') return null;
     if (key !== null && keyFrom !== 'unknown') {
       const label = keyFrom === 'concat' ? key.replace(/\*/g, ' ') : key;
-      const m = fromKeyMatch(classifyKey(label, this.extra), 'key');
+      const m = fromKeyMatch(classifyName(label, this.extra), 'key');
       if (m) return m;
     }
     if (extra) {
-      const m = fromKeyMatch(classifyKey(extra, this.extra), 'key');
+      const m = fromKeyMatch(classifyName(extra, this.extra), 'key');
       if (m) return m;
     }
     return originSession(value, this.extra);
@@ -1322,87 +1637,101 @@ class Builder {
 
   // ---------------------------------------------------------------- collectors
 
-  addWrite(w: Omit<StorageWrite, 'session' | 'protection'>, site: CallSite, extraLabel: string | null = null): StorageWrite {
+  addWrite(w: Omit<StorageWrite, 'session' | 'protection'>, m: MCode, extraLabel: string | null = null, alsoIn: string[] = []): StorageWrite {
     const session = this.session(w.key, w.keyFrom, w.value, extraLabel);
-    const protection = this.protection(site, w.value, w.store);
-    const out: StorageWrite = { ...w, session, protection };
+    const out = { ...w, session } as StorageWrite;
+    // Protection is worked out when first read (most writes are never asked: no session data).
+    let protection: Protection | null = null;
+    Object.defineProperty(out, 'protection', {
+      enumerable: true,
+      configurable: true,
+      get: () => (protection ??= this.protection(m, w.value, w.store, alsoIn)),
+    });
     this.writes.push(out);
     return out;
   }
 
   /**
-   * For a write inside a helper whose key or value is a parameter, the helper's callers with
-   * their arguments; empty when not a helper (or too many callers to be one).
+   * The callers of a helper (Prefs.save(key, value)) whose key or value is one of its
+   * parameters, with those arguments; empty when not a helper or too many callers to be one.
    */
-  helperCalls(site: CallSite, keyOrigin: ValueOrigin | null, valueOrigin: ValueOrigin): { caller: CallSite; key: ValueOrigin | null; value: ValueOrigin; keyArg: number | null; valueArg: number | null }[] {
+  helperCalls(inv: Invoke, keyOrigin: ValueOrigin | null, valueOrigin: ValueOrigin): { caller: Invoke; value: ValueOrigin; keyArg: number | null }[] {
     const keyParam = keyOrigin?.kind === 'parameter' ? Number(keyOrigin.text) : null;
     const valueParam = valueOrigin.kind === 'parameter' ? Number(valueOrigin.text) : null;
-    if (keyParam === null && valueParam === null) return [];
-    if (!this.code.classByName(site.caller.class)) return [];
-    const m = this.code.method(site.caller.class, site.caller.name, site.caller.proto);
-    if (!m) return [];
-    const shift = (m.accessFlags & ACC_STATIC) !== 0 ? 0 : 1;
-    const callers = this.code.callsTo(methodRefOf(site.caller));
+    if (keyParam === null) return [];
+    const shift = inv.m.isStatic ? 0 : 1;
+    const callers = this.code.callsTo(inv.m.ref);
     if (callers.length === 0 || callers.length > 64) return [];
-    return callers.map((c) => ({
-      caller: c,
-      key: keyParam !== null ? this.trace(c, keyParam + shift, 1) : null,
-      value: valueParam !== null ? this.trace(c, valueParam + shift, 1) : valueOrigin,
-      keyArg: keyParam !== null ? keyParam + shift : null,
-      valueArg: valueParam !== null ? valueParam + shift : null,
-    }));
+    const out: { caller: Invoke; value: ValueOrigin; keyArg: number | null }[] = [];
+    for (const c of callers) {
+      const ci = this.invokeOf(c);
+      if (!ci) continue;
+      out.push({ caller: ci, keyArg: keyParam + shift, value: valueParam !== null ? withThrough(this.arg(ci, valueParam + shift, 1), valueOrigin.through) : valueOrigin });
+    }
+    return out;
   }
 
   collectPrefs(): void {
-    for (const [name, type] of PUTS) {
-      for (const s of this.code.callsTo(`${EDITOR}->${name}`, { subtypes: true })) {
-        if (s.args.length < 3) continue;
-        const store = this.editorStore(s) ?? this.prefsStore(null, 'unknown', null);
-        const k = this.keyOf(s, 1);
-        const value = this.trace(s, 2);
+    for (const [name, type, proto] of PUTS) {
+      for (const inv of this.invokesOf(`*->${name}${proto}`)) {
+        if (inv.regs.length < 3) continue;
+        const store = this.editorStore(inv) ?? this.prefsStore(null, 'unknown', null);
+        const k = this.keyOf(inv, 1);
+        const value = this.arg(inv, 2);
+        const api = `SharedPreferences.Editor.${name}`;
         if ((value.kind === 'null' || (value.kind === 'const' && value.text === '')) && (type === 'string' || type === 'string-set')) {
-          this.removals.push({ kind: 'overwrite-empty', storeKind: 'shared-prefs', store, key: k.key, api: `SharedPreferences.Editor.${name}`, at: point(s) });
+          this.removals.push({ kind: 'overwrite-empty', storeKind: 'shared-prefs', store, key: k.key, api, at: invPoint(inv) });
           continue;
         }
-        const helper = k.key === null || value.kind === 'parameter' ? this.helperCalls(s, k.origin, value) : [];
+        // A helper (Prefs.save(key, value)): the key is named by its callers.
+        const helper = k.key === null ? this.helperCalls(inv, k.origin, value) : [];
         if (helper.length > 0) {
           for (const h of helper) {
             const hk = h.keyArg !== null ? this.keyOf(h.caller, h.keyArg) : k;
+            if (h.value.kind === 'null') {
+              this.removals.push({ kind: 'overwrite-empty', storeKind: 'shared-prefs', store, key: hk.key, api, at: invPoint(h.caller) });
+              continue;
+            }
             this.addWrite(
-              { store, api: `SharedPreferences.Editor.${name}`, at: point(h.caller), via: point(s), key: hk.key, keyFrom: hk.from, keyResource: hk.resource, value: h.value, valueType: type },
-              h.caller,
+              { store, api, at: invPoint(h.caller), via: invPoint(inv), key: hk.key, keyFrom: hk.from, keyResource: hk.resource, value: h.value, valueType: type },
+              h.caller.m,
+              null,
+              [inv.m.ref],
             );
           }
           continue;
         }
-        this.addWrite({ store, api: `SharedPreferences.Editor.${name}`, at: point(s), key: k.key, keyFrom: k.from, keyResource: k.resource, value, valueType: type }, s);
+        this.addWrite({ store, api, at: invPoint(inv), key: k.key, keyFrom: k.from, keyResource: k.resource, value, valueType: type }, inv.m);
       }
     }
-    for (const s of this.code.callsTo(`${EDITOR}->remove`, { subtypes: true })) {
-      const store = this.editorStore(s);
-      const k = this.keyOf(s, 1);
-      const helper = k.key === null ? this.helperCalls(s, k.origin, UNKNOWN_ORIGIN) : [];
+    for (const inv of this.invokesOf(`*->remove(Ljava/lang/String;)${EDITOR}`)) {
+      const store = this.editorStore(inv);
+      const k = this.keyOf(inv, 1);
+      const helper = k.key === null ? this.helperCalls(inv, k.origin, UNKNOWN_ORIGIN) : [];
       if (helper.length > 0) {
         for (const h of helper) {
           const hk = this.keyOf(h.caller, h.keyArg ?? 1);
-          this.removals.push({ kind: 'remove-key', storeKind: 'shared-prefs', store, key: hk.key, api: 'SharedPreferences.Editor.remove', at: point(h.caller) });
+          this.removals.push({ kind: 'remove-key', storeKind: 'shared-prefs', store, key: hk.key, api: 'SharedPreferences.Editor.remove', at: invPoint(h.caller) });
         }
-      } else this.removals.push({ kind: 'remove-key', storeKind: 'shared-prefs', store, key: k.key, api: 'SharedPreferences.Editor.remove', at: point(s) });
+      } else this.removals.push({ kind: 'remove-key', storeKind: 'shared-prefs', store, key: k.key, api: 'SharedPreferences.Editor.remove', at: invPoint(inv) });
     }
-    for (const s of this.code.callsTo(`${EDITOR}->clear`, { subtypes: true })) {
-      this.removals.push({ kind: 'clear-store', storeKind: 'shared-prefs', store: this.editorStore(s), key: null, api: 'SharedPreferences.Editor.clear', at: point(s) });
+    for (const inv of this.invokesOf(`*->clear()${EDITOR}`)) {
+      this.removals.push({ kind: 'clear-store', storeKind: 'shared-prefs', store: this.editorStore(inv), key: null, api: 'SharedPreferences.Editor.clear', at: invPoint(inv) });
     }
-    for (const s of this.code.callsTo('*->deleteSharedPreferences(Ljava/lang/String;)Z')) {
-      const k = this.keyOf(s, 1);
-      this.removals.push({ kind: 'delete-store', storeKind: 'shared-prefs', store: this.prefsStore(k.key, k.key ? 'const' : 'unknown', null), key: null, api: 'Context.deleteSharedPreferences', at: point(s) });
+    for (const inv of this.invokesOf('*->deleteSharedPreferences(Ljava/lang/String;)Z')) {
+      const k = this.keyOf(inv, 1);
+      this.removals.push({ kind: 'delete-store', storeKind: 'shared-prefs', store: this.prefsStore(k.key, k.key ? 'const' : 'unknown', null), key: null, api: 'Context.deleteSharedPreferences', at: invPoint(inv) });
     }
   }
 
   collectDataStore(): void {
     const names = new Set<string>();
-    for (const ref of ['*->preferencesDataStore', '*->preferencesDataStore$default', 'Landroidx/datastore/preferences/core/PreferenceDataStoreFactory;->create']) {
-      for (const s of this.code.callsTo(ref)) {
-        for (const a of s.args) if (a.kind === 'string') names.add(a.value);
+    for (const ref of ['*->preferencesDataStore', '*->preferencesDataStore$default']) {
+      for (const inv of this.invokesOf(ref)) {
+        for (let k = 0; k < inv.regs.length; k++) {
+          const s = this.methods.argSource(inv, k);
+          if (s.kind === 'string') names.add(s.value);
+        }
       }
     }
     const dsName = names.size === 1 ? [...names][0]! : null;
@@ -1417,17 +1746,16 @@ class Builder {
       id: `datastore:${dsName ?? '?'}`,
     };
     for (const [name, type] of DATASTORE_KEYS) {
-      for (const s of this.code.callsTo(`*->${name}`)) {
-        if (s.invokeKind !== 'static') continue;
-        const k = this.keyOf(s, 0);
+      for (const inv of this.invokesOf(`*->${name}`)) {
+        if (!inv.static) continue;
+        const k = this.keyOf(inv, 0);
         if (k.key === null) continue;
-        this.addWrite({ store, api: `DataStore ${name}`, at: point(s), key: k.key, keyFrom: k.from, keyResource: k.resource, value: UNKNOWN_ORIGIN, valueType: type }, s);
+        this.addWrite({ store, api: `DataStore ${name}`, at: invPoint(inv), key: k.key, keyFrom: k.from, keyResource: k.resource, value: UNKNOWN_ORIGIN, valueType: type }, inv.m);
       }
     }
-    for (const ref of ['Landroidx/datastore/preferences/core/MutablePreferences;->remove', 'Landroidx/datastore/preferences/core/MutablePreferences;->clear']) {
-      for (const s of this.code.callsTo(ref)) {
-        const clear = ref.endsWith('clear');
-        this.removals.push({ kind: clear ? 'clear-store' : 'remove-key', storeKind: 'datastore', store, key: null, api: clear ? 'MutablePreferences.clear' : 'MutablePreferences.remove', at: point(s) });
+    for (const op of ['remove', 'clear']) {
+      for (const inv of this.invokesOf(`Landroidx/datastore/preferences/core/MutablePreferences;->${op}`)) {
+        this.removals.push({ kind: op === 'clear' ? 'clear-store' : 'remove-key', storeKind: 'datastore', store, key: null, api: `MutablePreferences.${op}`, at: invPoint(inv) });
       }
     }
   }
@@ -1445,62 +1773,64 @@ class Builder {
       backup: name ? { domain: 'database', path: name } : null,
       id: `sqlite:${name ?? '?'}`,
     });
-    for (const helper of ['Landroid/database/sqlite/SQLiteOpenHelper;-><init>', 'Lnet/sqlcipher/database/SQLiteOpenHelper;-><init>', 'Landroidx/sqlite/db/SupportSQLiteOpenHelper$Configuration;->builder']) {
-      for (const s of this.code.callsTo(helper)) {
-        const n = s.args.find((a) => a.kind === 'string');
-        if (n && n.kind === 'string') dbByClass.set(s.caller.class, n.value);
+    const stringArg = (inv: Invoke): string | null => {
+      for (let k = 0; k < inv.regs.length; k++) {
+        const s = this.methods.argSource(inv, k);
+        if (s.kind === 'string') return s.value;
+      }
+      return null;
+    };
+    for (const helper of ['Landroid/database/sqlite/SQLiteOpenHelper;-><init>', 'Lnet/sqlcipher/database/SQLiteOpenHelper;-><init>', 'Landroidx/room/Room;->databaseBuilder']) {
+      for (const inv of this.invokesOf(helper)) {
+        const n = stringArg(inv);
+        if (n) dbByClass.set(inv.m.key.class, n);
       }
     }
-    for (const s of this.code.callsTo('Landroidx/room/Room;->databaseBuilder')) {
-      const n = s.args[2];
-      if (n && n.kind === 'string') dbByClass.set(s.caller.class, n.value);
-    }
-    for (const s of this.code.callsTo('*->openOrCreateDatabase')) {
-      const p = parseRef(s.target);
-      const isStatic = s.invokeKind === 'static';
-      const nameArg = isStatic ? 0 : 1;
-      const o = this.trace(s, nameArg);
+    for (const inv of this.invokesOf('*->openOrCreateDatabase')) {
+      const nameArg = inv.static ? 0 : 1;
+      const o = this.arg(inv, nameArg);
       const name = o.kind === 'const' ? o.text.slice(o.text.lastIndexOf('/') + 1) : null;
-      if (name) dbByClass.set(s.caller.class, name);
-      const m = !isStatic && p.params[1] === 'I' ? s.args[2] : undefined;
-      if (m && m.kind === 'int' && typeof m.value === 'number') {
-        this.opens.push({ api: 'Context.openOrCreateDatabase', at: point(s), store: dbStore(name, m.value, p.cls.includes('sqlcipher')), mode: m.value });
-      }
+      if (name) dbByClass.set(inv.m.key.class, name);
+      const mode = !inv.static && inv.params[1] === 'I' ? this.intArg(inv, 2) : null;
+      if (mode !== null) this.opens.push({ api: 'Context.openOrCreateDatabase', at: invPoint(inv), store: dbStore(name, mode, parseRef(inv.target).cls.includes('sqlcipher')), mode });
     }
     const dbOf = (cls: string): string | null => {
       const direct = dbByClass.get(cls);
       if (direct) return direct;
       const dollar = cls.indexOf('$');
-      if (dollar > 0) {
-        const outer = `${cls.slice(0, dollar)};`;
-        if (dbByClass.has(outer)) return dbByClass.get(outer)!;
-        for (const [c, n] of dbByClass) if (c.startsWith(`${cls.slice(0, dollar)}$`)) return n;
-      }
-      for (const [c, n] of dbByClass) if (c.startsWith(`${cls.slice(0, -1)}$`)) return n;
+      const outer = dollar > 0 ? cls.slice(0, dollar) : cls.slice(0, -1);
+      for (const [c, n] of dbByClass) if (c === `${outer};` || c.startsWith(`${outer}$`)) return n;
       return null;
     };
-    const sqlcipherIn = (site: CallSite): boolean => this.gather([methodRefOf(site.caller)], true).facts.sqlcipher;
 
-    // SQL text: one pass over the const-strings.
+    // SQL text in the methods that run SQL (execSQL/compileStatement/rawQuery callers).
     const SQL = /^\s*(create\s+(?:temp(?:orary)?\s+)?table|insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update\s+(?:or\s+\w+\s+)?[`"\[]?\w+[`"\]]?\s+set|delete\s+from|drop\s+table)\b/i;
-    const statements = this.code.stringSites((s) => s.length < 4000 && SQL.test(s));
-    const pending: { sql: ParsedSql; site: CallSite | null; at: CodePoint }[] = [];
-    for (const { value, sites } of statements) {
-      const sql = parseSql(value);
-      if (!sql) continue;
-      for (const ss of sites) {
-        const at: CodePoint = { dex: ss.dex, class: ss.caller.class, method: ss.caller.name, proto: ss.caller.proto, pc: ss.pc };
-        if (sql.op === 'create') this.tables.push({ name: sql.table, columns: sql.columns, database: dbOf(ss.caller.class), at });
-        else pending.push({ sql, site: null, at });
+    const sqlMethods = new Set<string>();
+    for (const ref of ['*->execSQL', '*->compileStatement', '*->rawQuery', '*->rawExecSQL', '*->query(Ljava/lang/String;)Landroid/database/Cursor;']) {
+      for (const k of this.code.callersOf(ref)) sqlMethods.add(`${methodRefOf(k)}`);
+    }
+    const pending: { sql: ParsedSql; m: MCode; at: CodePoint }[] = [];
+    for (const ref of sqlMethods) {
+      const m = this.methods.code(ref);
+      if (!m) continue;
+      for (const { pc, value } of this.methods.stringsOf(m)) {
+        if (value.length > 4000 || !SQL.test(value)) continue;
+        const sql = parseSql(value);
+        if (!sql) continue;
+        const at: CodePoint = { dex: m.dex.file, class: m.key.class, method: m.key.name, proto: m.key.proto, pc };
+        if (sql.op === 'create') this.tables.push({ name: sql.table, columns: sql.columns, database: dbOf(m.key.class), at });
+        else pending.push({ sql, m, at });
       }
     }
     const tableCols = new Map<string, string[]>();
-    for (const t of this.tables) if (!tableCols.has(t.name.toLowerCase())) tableCols.set(t.name.toLowerCase(), t.columns);
     const tableDb = new Map<string, string | null>();
-    for (const t of this.tables) if (!tableDb.has(t.name.toLowerCase()) || tableDb.get(t.name.toLowerCase()) === null) tableDb.set(t.name.toLowerCase(), t.database);
+    for (const t of this.tables) {
+      const n = t.name.toLowerCase();
+      if (!tableCols.has(n)) tableCols.set(n, t.columns);
+      if (!tableDb.get(n)) tableDb.set(n, t.database);
+    }
     const written = new Set<string>();
-    const fakeSite = (at: CodePoint): CallSite => ({ dex: at.dex, caller: { class: at.class, name: at.method, proto: at.proto }, target: '', invokeKind: 'static', pc: at.pc, args: [] });
-    for (const { sql, at } of pending) {
+    for (const { sql, m, at } of pending) {
       const db = tableDb.get(sql.table.toLowerCase()) ?? dbOf(at.class);
       const store = dbStore(db ?? null, null, false);
       if (sql.op === 'delete' || sql.op === 'drop') {
@@ -1508,59 +1838,53 @@ class Builder {
         continue;
       }
       const cols = sql.columns.length > 0 ? sql.columns : (tableCols.get(sql.table.toLowerCase()) ?? []);
-      const site = fakeSite(at);
-      const enc = sqlcipherIn(site);
       for (const c of cols) {
-        const w = this.addWrite(
-          { store: enc ? { ...store, encryptedBy: 'sqlcipher' } : store, api: sql.op === 'update' ? 'SQL UPDATE' : 'SQL INSERT', at, key: c, keyFrom: 'sql-column', table: sql.table, value: UNKNOWN_ORIGIN, valueType: 'string' },
-          site,
-        );
+        const w = this.addWrite({ store, api: sql.op === 'update' ? 'SQL UPDATE' : 'SQL INSERT', at, key: c, keyFrom: 'sql-column', table: sql.table, value: UNKNOWN_ORIGIN, valueType: 'string' }, m);
         if (w.session) written.add(sql.table.toLowerCase());
       }
     }
     // SQLiteDatabase.insert/update/replace with the ContentValues keys of the same method.
     for (const dbCls of SQLITE_DBS) {
       for (const op of ['insert', 'insertOrThrow', 'insertWithOnConflict', 'replace', 'replaceOrThrow', 'update', 'updateWithOnConflict']) {
-        for (const s of this.code.callsTo(`${dbCls}->${op}`)) {
-          const t = s.args[1];
-          const table = t && t.kind === 'string' ? t.value : null;
-          const db = (table ? tableDb.get(table.toLowerCase()) : null) ?? dbOf(s.caller.class);
-          const enc = dbCls !== SQLITE_DBS[0] || sqlcipherIn(s);
-          const store = dbStore(db ?? null, null, enc);
-          for (const put of this.sites.in(s.caller, 'Landroid/content/ContentValues;->put')) {
-            if (put.pc > s.pc) break;
+        for (const inv of this.invokesOf(`${dbCls}->${op}`)) {
+          const t = this.methods.argSource(inv, 1);
+          const table = t.kind === 'string' ? t.value : null;
+          const db = (table ? tableDb.get(table.toLowerCase()) : null) ?? dbOf(inv.m.key.class);
+          const store = dbStore(db ?? null, null, dbCls !== SQLITE_DBS[0]);
+          for (const put of this.methods.invokesIn(inv.m, 'Landroid/content/ContentValues;->put')) {
+            if (put.pc > inv.pc) break;
             const k = this.keyOf(put, 1);
             if (k.key === null) continue;
-            const vt = parseRef(put.target).params[1];
+            const vt = put.params[1];
             const valueType: ValueType = vt === 'Ljava/lang/String;' ? 'string' : vt === '[B' ? 'bytes' : 'unknown';
-            const value = this.trace(put, 2);
+            const value = this.arg(put, 2);
             if (value.kind === 'null') continue;
-            this.addWrite({ store, api: `SQLiteDatabase.${op}`, at: point(put), key: k.key, keyFrom: k.from, keyResource: k.resource, table: table ?? undefined, value, valueType }, put);
+            const w = this.addWrite({ store, api: `SQLiteDatabase.${op}`, at: invPoint(put), key: k.key, keyFrom: k.from, keyResource: k.resource, table: table ?? undefined, value, valueType }, inv.m);
+            if (w.session && table) written.add(table.toLowerCase());
           }
         }
       }
-      for (const s of this.code.callsTo(`${dbCls}->delete`)) {
-        const t = s.args[1];
-        const table = t && t.kind === 'string' ? t.value : null;
-        const db = (table ? tableDb.get(table.toLowerCase()) : null) ?? dbOf(s.caller.class);
-        this.removals.push({ kind: 'clear-store', storeKind: 'sqlite', store: dbStore(db ?? null, null, false), key: table, api: 'SQLiteDatabase.delete', at: point(s) });
+      for (const inv of this.invokesOf(`${dbCls}->delete`)) {
+        const t = this.methods.argSource(inv, 1);
+        const table = t.kind === 'string' ? t.value : null;
+        const db = (table ? tableDb.get(table.toLowerCase()) : null) ?? dbOf(inv.m.key.class);
+        this.removals.push({ kind: 'clear-store', storeKind: 'sqlite', store: dbStore(db ?? null, null, false), key: table, api: 'SQLiteDatabase.delete', at: invPoint(inv) });
       }
     }
-    // A table with a session column that nothing visibly writes: the schema is the evidence.
+    // A table with a session column that nothing visibly writes (Room, helpers): the schema is the evidence.
     for (const t of this.tables) {
       if (written.has(t.name.toLowerCase())) continue;
-      if (!t.columns.some((c) => classifyKey(c, this.extra))) continue;
-      const site = fakeSite(t.at);
-      const enc = sqlcipherIn(site);
-      const store = dbStore(t.database, null, enc);
+      const m = this.methods.code(`${t.at.class}->${t.at.method}${t.at.proto}`);
+      if (!m) continue;
+      const store = dbStore(t.database, null, false);
       for (const c of t.columns) {
-        const w = this.addWrite({ store, api: 'SQL CREATE TABLE', at: t.at, key: c, keyFrom: 'sql-column', table: t.name, value: UNKNOWN_ORIGIN, valueType: 'string' }, site);
-        if (!w.session) this.writes.pop();
+        if (!classifyName(c, this.extra)) continue;
+        this.addWrite({ store, api: 'SQL CREATE TABLE', at: t.at, key: c, keyFrom: 'sql-column', table: t.name, value: UNKNOWN_ORIGIN, valueType: 'string' }, m);
       }
     }
-    for (const s of this.code.callsTo('*->deleteDatabase(Ljava/lang/String;)Z')) {
-      const k = this.keyOf(s, 1);
-      this.removals.push({ kind: 'delete-store', storeKind: 'sqlite', store: dbStore(k.key, null, false), key: null, api: 'Context.deleteDatabase', at: point(s) });
+    for (const inv of this.invokesOf('*->deleteDatabase(Ljava/lang/String;)Z')) {
+      const k = this.keyOf(inv, 1);
+      this.removals.push({ kind: 'delete-store', storeKind: 'sqlite', store: dbStore(k.key, null, false), key: null, api: 'Context.deleteDatabase', at: invPoint(inv) });
     }
   }
 
@@ -1574,7 +1898,6 @@ class Builder {
         const p = parseRef(x.text);
         const a = DIRS[p.name];
         if (a && area === 'unknown') area = a;
-        if (p.name === 'createTempFile' && area === 'unknown') area = 'cache';
         return;
       }
       if (x.kind === 'field') {
@@ -1593,32 +1916,28 @@ class Builder {
       for (const p of x.parts ?? []) visit(p, depth + 1);
     };
     visit(o, 0);
-    let name: string | null = null;
     const joined = names.join('');
-    if (joined) {
-      const base = joined.split('/').filter(Boolean);
-      name = base.length > 0 ? base[base.length - 1]! : null;
-    }
-    return { area, name };
+    const base = joined.split('/').filter(Boolean);
+    return { area, name: base.length > 0 ? base[base.length - 1]! : null };
   }
 
-  fileStore(area: FileArea, name: string | null, mode: number | null, nameFrom: Store['nameFrom'] = name ? 'const' : 'unknown'): Store {
+  fileStore(area: FileArea, name: string | null, mode: number | null): Store {
     let backup: Store['backup'] = null;
     if (name) {
       if (area === 'files') backup = { domain: 'file', path: name };
       else if (area === 'data') backup = { domain: 'root', path: name };
       else if (area === 'database') backup = { domain: 'database', path: name };
     }
-    return { kind: 'file', name, nameFrom, mode, area, encryptedBy: null, backup, id: `file:${name ?? '?'}` };
+    return { kind: 'file', name, nameFrom: name ? 'const' : 'unknown', mode, area, encryptedBy: null, backup, id: `file:${name ?? '?'}` };
   }
 
-  /** What the method writes into files after `pc` (the writer calls of the same method). */
-  private contentAfter(site: CallSite): ValueOrigin {
+  /** What the method writes into streams/writers after `pc` (the writer calls of the same method). */
+  private contentAfter(inv: Invoke): ValueOrigin {
     const parts: ValueOrigin[] = [];
-    for (const [ref, arg] of FILE_WRITERS) {
-      for (const w of this.sites.in(site.caller, ref)) {
-        if (w.pc <= site.pc || w.args.length <= arg) continue;
-        const o = this.trace(w, arg);
+    for (const [ref, k] of FILE_WRITERS) {
+      for (const w of this.methods.invokesIn(inv.m, ref)) {
+        if (w.pc <= inv.pc || w.regs.length <= k) continue;
+        const o = this.arg(w, k);
         if (o.kind === 'number') continue;
         parts.push(o);
       }
@@ -1629,24 +1948,21 @@ class Builder {
   }
 
   collectFiles(): void {
-    const fileWrite = (site: CallSite, api: string, store: Store, content: ValueOrigin): void => {
+    const fileWrite = (inv: Invoke, api: string, store: Store, content: ValueOrigin): void => {
       const nameLabel = store.name ? store.name.replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/\*/g, ' ') : null;
-      this.addWrite({ store, api, at: point(site), key: null, keyFrom: 'none', value: content, valueType: 'string' }, site, nameLabel);
+      this.addWrite({ store, api, at: invPoint(inv), key: null, keyFrom: 'none', value: content, valueType: 'string' }, inv.m, nameLabel);
     };
-    for (const s of this.code.callsTo('*->openFileOutput(Ljava/lang/String;I)Ljava/io/FileOutputStream;')) {
-      const k = this.keyOf(s, 1);
-      const m = s.args[2];
-      const mode = m && m.kind === 'int' && typeof m.value === 'number' ? m.value : null;
-      const store = this.fileStore('files', k.key, mode);
-      if (mode !== null) this.opens.push({ api: 'Context.openFileOutput', at: point(s), store, mode });
-      fileWrite(s, 'Context.openFileOutput', store, this.contentAfter(s));
+    for (const inv of this.invokesOf('*->openFileOutput(Ljava/lang/String;I)Ljava/io/FileOutputStream;')) {
+      const k = this.keyOf(inv, 1);
+      const mode = this.intArg(inv, 2);
+      const store = this.fileStore('files', k.from === 'field-name' ? null : k.key, mode);
+      if (mode !== null) this.opens.push({ api: 'Context.openFileOutput', at: invPoint(inv), store, mode });
+      fileWrite(inv, 'Context.openFileOutput', store, this.contentAfter(inv));
     }
-    for (const s of this.code.callsTo('*->getDir(Ljava/lang/String;I)Ljava/io/File;')) {
-      const k = this.keyOf(s, 1);
-      const m = s.args[2];
-      if (m && m.kind === 'int' && typeof m.value === 'number') {
-        this.opens.push({ api: 'Context.getDir', at: point(s), store: this.fileStore('app-dir', k.key ? `app_${k.key}` : null, m.value), mode: m.value });
-      }
+    for (const inv of this.invokesOf('*->getDir(Ljava/lang/String;I)Ljava/io/File;')) {
+      const k = this.keyOf(inv, 1);
+      const mode = this.intArg(inv, 2);
+      if (mode !== null) this.opens.push({ api: 'Context.getDir', at: invPoint(inv), store: this.fileStore('app-dir', k.key ? `app_${k.key}` : null, mode), mode });
     }
     const opens: [ref: string, api: string][] = [
       ['Ljava/io/FileOutputStream;-><init>', 'FileOutputStream'],
@@ -1655,13 +1971,15 @@ class Builder {
       ['Ljava/io/PrintStream;-><init>', 'PrintStream'],
     ];
     for (const [ref, api] of opens) {
-      for (const s of this.code.callsTo(ref)) {
-        const t = parseRef(s.target).params[0];
+      for (const inv of this.invokesOf(ref)) {
+        const t = inv.params[0];
         if (t !== 'Ljava/lang/String;' && t !== FILE) continue;
-        const path = this.trace(s, 1);
+        const path = this.arg(inv, 1);
+        // A temp file: File.createTempFile below records it with its content.
+        if (path.kind === 'call' && parseRef(path.text).name === 'createTempFile') continue;
         const f = this.fileOf(path);
         if (f.area === 'unknown' && f.name === null) continue;
-        fileWrite(s, api, this.fileStore(f.area, f.name, null), this.contentAfter(s));
+        fileWrite(inv, api, this.fileStore(f.area, f.name, null), this.contentAfter(inv));
       }
     }
     for (const [ref, api] of [
@@ -1672,74 +1990,70 @@ class Builder {
       ['Ljava/nio/file/Files;->write', 'Files.write'],
       ['Ljava/nio/file/Files;->writeString', 'Files.writeString'],
     ] as const) {
-      for (const s of this.code.callsTo(ref)) {
-        const f = this.fileOf(this.trace(s, 0));
-        fileWrite(s, api, this.fileStore(f.area, f.name, null), this.trace(s, 1));
+      for (const inv of this.invokesOf(ref)) {
+        const f = this.fileOf(this.arg(inv, 0));
+        fileWrite(inv, api, this.fileStore(f.area, f.name, null), this.arg(inv, 1));
       }
     }
-    for (const s of this.code.callsTo(`${FILE}->createTempFile`)) {
-      const pre = s.args[0];
-      const suf = s.args[1];
-      const prefix = pre && pre.kind === 'string' ? pre.value : '';
-      const suffix = suf && suf.kind === 'string' ? suf.value : suf && suf.kind === 'int' && suf.value === 0 ? '.tmp' : '';
-      const dir = s.args.length > 2 ? this.fileOf(this.trace(s, 2)).area : 'cache';
-      const name = `${prefix}*${suffix}`;
+    for (const inv of this.invokesOf(`${FILE}->createTempFile`)) {
+      const pre = this.methods.argSource(inv, 0);
+      const suf = this.methods.argSource(inv, 1);
+      const prefix = pre.kind === 'string' ? pre.value : '';
+      const suffix = suf.kind === 'string' ? suf.value : suf.kind === 'int' && suf.value === 0 ? '.tmp' : '';
+      const dir = inv.regs.length > 2 ? this.fileOf(this.arg(inv, 2)).area : 'cache';
       // The content is written where the temp file is used; the same method is the best guess.
-      fileWrite(s, 'File.createTempFile', { ...this.fileStore(dir === 'unknown' ? 'cache' : dir, name, null), backup: null }, this.contentAfter(s));
+      fileWrite(inv, 'File.createTempFile', this.fileStore(dir === 'unknown' ? 'cache' : dir, `${prefix}*${suffix}`, null), this.contentAfter(inv));
     }
     for (const op of ['setReadable', 'setWritable', 'setExecutable']) {
-      for (const s of this.code.callsTo(`${FILE}->${op}(ZZ)Z`)) {
-        const flag = s.args[1];
-        const owner = s.args[2];
-        const world = !!flag && flag.kind === 'int' && flag.value !== 0 && !!owner && owner.kind === 'int' && owner.value === 0;
-        const f = this.fileOf(this.trace(s, 0));
-        this.permissions.push({ api: `File.${op}`, at: point(s), world, store: f.area === 'unknown' && !f.name ? null : this.fileStore(f.area, f.name, null) });
+      for (const inv of this.invokesOf(`${FILE}->${op}(ZZ)Z`)) {
+        const flag = this.intArg(inv, 1);
+        const owner = this.intArg(inv, 2);
+        const f = this.fileOf(this.arg(inv, 0));
+        this.permissions.push({ api: `File.${op}`, at: invPoint(inv), world: !!flag && owner === 0, store: f.area === 'unknown' && !f.name ? null : this.fileStore(f.area, f.name, null) });
       }
     }
-    for (const s of this.code.callsTo(`${FILE}->delete()Z`)) {
-      const f = this.fileOf(this.trace(s, 0));
-      this.removals.push({ kind: 'delete-store', storeKind: 'file', store: f.name ? this.fileStore(f.area, f.name, null) : null, key: null, api: 'File.delete', at: point(s) });
+    for (const inv of this.invokesOf(`${FILE}->delete()Z`)) {
+      const f = this.fileOf(this.arg(inv, 0));
+      this.removals.push({ kind: 'delete-store', storeKind: 'file', store: f.name ? this.fileStore(f.area, f.name, null) : null, key: null, api: 'File.delete', at: invPoint(inv) });
     }
     for (const ref of [`${FILE}->deleteOnExit`, 'Lkotlin/io/FilesKt;->deleteRecursively']) {
-      for (const s of this.code.callsTo(ref)) this.removals.push({ kind: 'delete-store', storeKind: 'file', store: null, key: null, api: shortRef(s.target), at: point(s) });
+      for (const inv of this.invokesOf(ref)) this.removals.push({ kind: 'delete-store', storeKind: 'file', store: null, key: null, api: shortRef(inv.target), at: invPoint(inv) });
     }
-    for (const s of this.code.callsTo('*->deleteFile(Ljava/lang/String;)Z')) {
-      const k = this.keyOf(s, 1);
-      this.removals.push({ kind: 'delete-store', storeKind: 'file', store: k.key ? this.fileStore('files', k.key, null) : null, key: null, api: 'Context.deleteFile', at: point(s) });
+    for (const inv of this.invokesOf('*->deleteFile(Ljava/lang/String;)Z')) {
+      const k = this.keyOf(inv, 1);
+      this.removals.push({ kind: 'delete-store', storeKind: 'file', store: k.key ? this.fileStore('files', k.key, null) : null, key: null, api: 'Context.deleteFile', at: invPoint(inv) });
     }
-    for (const s of this.code.callsTo('Landroid/app/ActivityManager;->clearApplicationUserData()Z')) {
-      this.removals.push({ kind: 'clear-app-data', storeKind: 'any', store: null, key: null, api: 'ActivityManager.clearApplicationUserData', at: point(s) });
+    for (const inv of this.invokesOf('Landroid/app/ActivityManager;->clearApplicationUserData()Z')) {
+      this.removals.push({ kind: 'clear-app-data', storeKind: 'any', store: null, key: null, api: 'ActivityManager.clearApplicationUserData', at: invPoint(inv) });
     }
   }
 
   collectAccounts(): void {
     const store: Store = { kind: 'account-manager', name: 'accounts', nameFrom: 'fixed', mode: null, area: 'system', encryptedBy: null, backup: null, id: 'account-manager:accounts' };
-    const write = (s: CallSite, api: string, key: string, valueArg: number, removal: boolean): void => {
-      const value = this.trace(s, valueArg);
+    const write = (inv: Invoke, api: string, key: string | null, keyFrom: StorageWrite['keyFrom'], valueArg: number): void => {
+      const value = this.arg(inv, valueArg);
       if (value.kind === 'null') {
-        if (removal) this.removals.push({ kind: 'overwrite-empty', storeKind: 'account-manager', store, key, api, at: point(s) });
+        this.removals.push({ kind: 'overwrite-empty', storeKind: 'account-manager', store, key, api, at: invPoint(inv) });
         return;
       }
-      this.addWrite({ store, api, at: point(s), key, keyFrom: 'fixed', value, valueType: 'string' }, s);
+      this.addWrite({ store, api, at: invPoint(inv), key, keyFrom, value, valueType: 'string' }, inv.m);
     };
-    for (const s of this.code.callsTo(`${ACCOUNTS}->addAccountExplicitly`)) write(s, 'AccountManager.addAccountExplicitly', 'password', 2, false);
-    for (const s of this.code.callsTo(`${ACCOUNTS}->setPassword`)) write(s, 'AccountManager.setPassword', 'password', 2, true);
-    for (const s of this.code.callsTo(`${ACCOUNTS}->setAuthToken`)) {
-      const t = s.args[2];
-      write(s, 'AccountManager.setAuthToken', `authtoken${t && t.kind === 'string' ? `:${t.value}` : ''}`, 3, true);
+    for (const inv of this.invokesOf(`${ACCOUNTS}->addAccountExplicitly`)) {
+      if (this.arg(inv, 2).kind !== 'null') write(inv, 'AccountManager.addAccountExplicitly', 'password', 'fixed', 2);
     }
-    for (const s of this.code.callsTo(`${ACCOUNTS}->setUserData`)) {
-      const k = this.keyOf(s, 2);
-      const value = this.trace(s, 3);
-      if (value.kind === 'null') {
-        this.removals.push({ kind: 'overwrite-empty', storeKind: 'account-manager', store, key: k.key, api: 'AccountManager.setUserData', at: point(s) });
-        continue;
-      }
-      this.addWrite({ store, api: 'AccountManager.setUserData', at: point(s), key: k.key, keyFrom: k.from, value, valueType: 'string' }, s);
+    for (const inv of this.invokesOf(`${ACCOUNTS}->setPassword`)) write(inv, 'AccountManager.setPassword', 'password', 'fixed', 2);
+    for (const inv of this.invokesOf(`${ACCOUNTS}->setAuthToken`)) {
+      const t = this.methods.argSource(inv, 2);
+      write(inv, 'AccountManager.setAuthToken', `authtoken${t.kind === 'string' ? `:${t.value}` : ''}`, 'fixed', 3);
+    }
+    for (const inv of this.invokesOf(`${ACCOUNTS}->setUserData`)) {
+      const k = this.keyOf(inv, 2);
+      write(inv, 'AccountManager.setUserData', k.key, k.from, 3);
     }
     for (const op of ['removeAccount', 'removeAccountExplicitly', 'clearPassword', 'invalidateAuthToken']) {
-      for (const s of this.code.callsTo(`${ACCOUNTS}->${op}`)) {
-        this.removals.push({ kind: op === 'invalidateAuthToken' || op === 'clearPassword' ? 'remove-key' : 'delete-store', storeKind: 'account-manager', store, key: op === 'clearPassword' ? 'password' : op === 'invalidateAuthToken' ? 'authtoken' : null, api: `AccountManager.${op}`, at: point(s) });
+      for (const inv of this.invokesOf(`${ACCOUNTS}->${op}`)) {
+        const key = op === 'clearPassword' ? 'password' : op === 'invalidateAuthToken' ? 'authtoken' : null;
+        this.removals.push({ kind: key ? 'remove-key' : 'delete-store', storeKind: 'account-manager', store, key, api: `AccountManager.${op}`, at: invPoint(inv) });
       }
     }
   }
@@ -1759,10 +2073,6 @@ class Builder {
   }
 }
 
-function simpleFieldLabel(ref: string): string {
-  return fieldName(ref);
-}
-
 function isPlatformClass(cls: string): boolean {
   return /^L(android|java|javax|dalvik|kotlin|kotlinx|sun|libcore|org\/json|org\/xml|org\/w3c)\//.test(cls);
 }
@@ -1774,6 +2084,10 @@ function allThrough(o: ValueOrigin): string[] {
   return out;
 }
 
+function withThrough(o: ValueOrigin, before: string[]): ValueOrigin {
+  return before.length === 0 ? o : { ...o, through: [...before, ...o.through] };
+}
+
 /** App/library methods whose result the value is (or contains). */
 function appProducers(o: ValueOrigin): string[] {
   const out: string[] = [];
@@ -1782,21 +2096,10 @@ function appProducers(o: ValueOrigin): string[] {
   return out;
 }
 
-/** A value whose content cannot be seen here (so encryption elsewhere in the code path may have produced it). */
-function isOpaque(o: ValueOrigin): boolean {
-  switch (o.kind) {
-    case 'field':
-    case 'parameter':
-    case 'unknown':
-      return true;
-    case 'call':
-      return o.key === undefined && !isPlatformClass(parseRef(o.text).cls);
-    case 'concat':
-    case 'new':
-      return (o.parts ?? []).some(isOpaque);
-    default:
-      return false;
-  }
+/** The non-composite origins a value is made of (the parts of a concatenation, the arguments of a new). */
+function leafOrigins(o: ValueOrigin): ValueOrigin[] {
+  if ((o.kind === 'concat' || o.kind === 'new') && o.parts && o.parts.length > 0) return o.parts.flatMap(leafOrigins);
+  return [o];
 }
 
 // ------------------------------------------------------------------------------------ SQL
@@ -1902,13 +2205,96 @@ export function storageModel(app: AppModel, options: StorageOptions = {}): Stora
  * (the same tracing the storage model uses; token-logging uses it for log messages).
  */
 export function traceArgument(app: AppModel, site: CallSite, index: number, options: StorageOptions = {}): ValueOrigin {
-  return builderFor(app, options.extraTokenPatterns ?? []).trace(site, index);
+  const b = builderFor(app, options.extraTokenPatterns ?? []);
+  const inv = b.invokeOf(site);
+  return inv ? b.arg(inv, index) : UNKNOWN_ORIGIN;
 }
 
-/** Splits a session word check over text around a value: the identifier right before it ("token=" -> "token"). */
-export function labelBefore(text: string): string | null {
-  const m = /([A-Za-z][A-Za-z0-9_.-]*)[\s"'\[(]*[:=]?\s*["'\[(]?$/.exec(text);
-  if (!m) return null;
-  const w = words(m[1]!);
-  return w.length > 0 ? m[1]! : null;
+/**
+ * The name a message gives the value that follows it: "token=" / "password: " / "auth_token = '"
+ * give the identifier before the separator (strict); "Bearer " / "token " give the last word
+ * (loose: the caller should ask for a strong session word). Null when the text does not end in a label.
+ */
+export function labelBefore(text: string): { label: string; strict: boolean } | null {
+  let m = /([A-Za-z][A-Za-z0-9_-]*)["'\])]?\s*[:=]\s*["'\[(]?$/.exec(text);
+  if (m) return { label: m[1]!, strict: true };
+  m = /(?:^|[\s,;(\[{])([A-Za-z][A-Za-z0-9_-]*)\s+$/.exec(text);
+  return m ? { label: m[1]!, strict: false } : null;
+}
+
+// ------------------------------------------------------------------------------------ wording shared by the rules
+
+const MODE_NAMES: Record<number, string> = { 0: 'MODE_PRIVATE', 1: 'MODE_WORLD_READABLE', 2: 'MODE_WORLD_WRITEABLE', 3: 'MODE_WORLD_READABLE|MODE_WORLD_WRITEABLE' };
+
+/** "MODE_PRIVATE", "MODE_WORLD_READABLE", "MODE_WORLD_READABLE|MODE_APPEND" ... */
+export function modeName(mode: number): string {
+  const base = MODE_NAMES[mode & 3] ?? String(mode & 3);
+  const extra: string[] = [];
+  if (mode & 0x8000) extra.push('MODE_APPEND');
+  if (mode & 4) extra.push('MODE_MULTI_PROCESS');
+  return [base, ...extra].join('|');
+}
+
+const AREA_WORDS: Record<FileArea, string> = {
+  files: "in the app's files directory",
+  cache: "in the app's cache directory",
+  'no-backup': "in the app's no-backup directory",
+  data: "in the app's data directory",
+  'app-dir': 'in an app_ directory (Context.getDir)',
+  database: "in the app's databases directory",
+  'external-app': 'in app-specific external storage (getExternalFilesDir/getExternalCacheDir)',
+  'external-public': 'on shared external storage (/sdcard)',
+  private: "in the app's private data",
+  system: "in the system's accounts database",
+  unknown: 'in a file whose directory was not found',
+};
+
+/** A store in words: 'SharedPreferences "session" (shared_prefs/session.xml)'. */
+export function describeStore(s: Store): string {
+  switch (s.kind) {
+    case 'shared-prefs':
+      if (s.name === null) return 'SharedPreferences (file name not found)';
+      return `${s.nameFrom === 'default-prefs' ? 'the default SharedPreferences' : `SharedPreferences "${s.name}"`} (shared_prefs/${s.name}.xml)`;
+    case 'datastore':
+      return s.name ? `DataStore "${s.name}" (files/datastore/${s.name}.preferences_pb)` : 'a Preferences DataStore';
+    case 'sqlite':
+      return s.name ? `SQLite database "${s.name}" (databases/${s.name})` : 'a SQLite database (name not found)';
+    case 'file':
+      return `${s.name ? `file "${s.name}"` : 'a file'} ${AREA_WORDS[s.area]}`;
+    case 'account-manager':
+      return "the AccountManager (the system's accounts database)";
+  }
+}
+
+const NOUNS: Record<SessionKind, string> = {
+  token: 'session token',
+  password: 'password',
+  session: 'session identifier',
+  cookie: 'session cookie',
+  secret: 'secret',
+  pin: 'PIN',
+  credential: 'credential',
+};
+
+/** "session token", "password", ... */
+export function sessionNoun(kind: SessionKind): string {
+  return NOUNS[kind];
+}
+
+/**
+ * A redactor for constants in evidence: separators (":", "\n", " + ") stay readable, anything
+ * with a letter or digit goes through `secret` (ctx.secret), which hides it unless --show-secrets.
+ */
+export function evidenceRedactor(secret: (s: string) => string): (s: string) => string {
+  return (s) => (/^[^A-Za-z0-9]*$/.test(s) ? JSON.stringify(s) : secret(s));
+}
+
+/** The sentence-initial form of a phrase ("the default SharedPreferences" -> "The default ..."). */
+export function capitalize(s: string): string {
+  return s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+/** "LoginActivity.onLoginClicked()" */
+export function methodLabel(p: { class: string; method: string }): string {
+  return `${simpleClassName(p.class)}.${p.method}()`;
 }

@@ -204,7 +204,13 @@ function dynamicSection(d: DynamicRunView, n: number): string {
           ? `<p class="muted wrap">Screenshot not embedded: <code>${esc(shot)}</code></p>`
           : '';
       const src2 = str(s.pageSource);
-      const page = src2 ? `<details><summary>Page source</summary><pre><code>${esc(src2.length > 20000 ? `${src2.slice(0, 20000)}… (${src2.length} chars)` : src2)}</code></pre></details>` : '';
+      // The dynamic stage stores page sources as files beside the report: link those; inline text otherwise.
+      const isFile = /^[\w./-]+\.xml$/.test(src2) && !src2.startsWith('/') && !src2.includes('..');
+      const page = !src2
+        ? ''
+        : isFile
+          ? `<p><a href="${esc(src2)}">Page source</a></p>`
+          : `<details><summary>Page source</summary><pre><code>${esc(src2.length > 20000 ? `${src2.slice(0, 20000)}… (${src2.length} chars)` : src2)}</code></pre></details>`;
       return `<li>${img}<div><strong>${i + 1}. ${esc(str(s.name))}</strong> <span class="muted">${duration(s.durationMs)}</span></div>${page}</li>`;
     });
     return `<section class="probe verdict-${verdict}"><h4>${esc(str(p.name) || 'probe')} <span class="chip verdict-${verdict}">${verdict.toUpperCase()}</span></h4>

@@ -98,6 +98,18 @@ describe('renderHtml', () => {
     expect(hostile).not.toContain('Dynamic run');
   });
 
+  it('links page sources the dynamic stage saved as files; never links absolute or parent paths', () => {
+    const base = load('insecure-invoice.json');
+    const withFiles = (pageSource: string): string =>
+      renderHtml(
+        { ...base, results: [{ ...base.results[0]!, dynamic: { simulated: true, probes: [{ name: 'login', verdict: 'fail', summary: 's', steps: [{ name: 'step', durationMs: 5, pageSource }] }] } }] },
+        { rules: RULES },
+      );
+    expect(withFiles('steps/003-login.xml')).toContain('<p><a href="steps/003-login.xml">Page source</a></p>');
+    expect(withFiles('/etc/passwd.xml')).not.toContain('href="/etc/passwd.xml"');
+    expect(withFiles('../../x.xml')).not.toContain('href="../../x.xml"');
+  });
+
   it('makes attacker-controlled text inert: package, version, message, evidence, domains, warnings', () => {
     expect(hostile).not.toContain("<script>document.title='pwned'</script>");
     expect(hostile).not.toMatch(/<img src=x/i);
