@@ -40,9 +40,11 @@ export function renderText(report: Report, opts: TextOptions): string {
       out.push(sevColor(sev, `  ${sev.toUpperCase()} (${group.length})`));
       for (const f of group) {
         const loc = f.location.class ? `${f.location.class}${f.location.method ? `->${f.location.method}` : ''}` : `${f.location.file ?? ''}${f.location.line ? `:${f.location.line}` : ''}`;
-        out.push(`    ${f.ruleId}  ${f.title}  ${c.dim(loc)}`);
+        const lib = f.library ? c.dim(`  [third-party: ${f.library}]`) : '';
+        const status = f.dynamicStatus ? `  [${f.dynamicStatus} by the dynamic run]` : '';
+        out.push(`    ${f.ruleId}  ${f.title}  ${c.dim(loc)}${lib}${status}`);
         out.push(`      ${f.message}`);
-        if (f.evidence) out.push(c.dim(`      evidence: ${f.evidence}`));
+        if (f.evidence) out.push(c.dim(`      evidence: ${f.evidence.split('\n').join('\n                ')}`));
       }
     }
     for (const w of r.warnings) out.push(c.yellow(`  warning [${w.code}] ${w.file}: ${w.message}`));
