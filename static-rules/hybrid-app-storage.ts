@@ -25,19 +25,13 @@
  */
 import { defineRule, type RuleContext } from '../src/rules/rule.js';
 import type { AppModel } from '../src/model/app.js';
-import type { ContentIndex } from '../src/model/content.js';
 import type { Severity } from '../src/report/types.js';
 import { classifyKey, type SessionKeyMatch } from '../src/model/session-data.js';
 import { hermesStrings, isHermesBytecode, printableRuns } from '../src/model/hermes.js';
 
-/**
- * Raw bytes of an APK entry. The content index only keeps text files today; a `bytes(name)`
- * accessor there is what this rule needs for Hermes bundles and Flutter kernels (undefined = the
- * model cannot read binary assets, and the rule says so in a warning).
- */
-function assetBytes(app: AppModel, name: string): Uint8Array | null | undefined {
-  const reader = (app.content as ContentIndex & { bytes?: (name: string) => Uint8Array | null }).bytes;
-  return typeof reader === 'function' ? reader.call(app.content, name) : undefined;
+/** Raw bytes of an asset (Hermes bundles, Flutter kernels); null when missing or unreadable. */
+function assetBytes(app: AppModel, name: string): Uint8Array | null {
+  return app.content.bytes(name);
 }
 
 type Store = 'AsyncStorage' | 'localStorage' | 'sessionStorage' | 'MMKV' | 'Capacitor Preferences' | 'Ionic Storage' | 'NativeStorage' | 'key-value storage';
@@ -277,10 +271,6 @@ export default defineRule({
     for (const name of app.content.assets) {
       if (!/\.bundle$/i.test(name) || textNames.has(name)) continue;
       const bytes = assetBytes(app, name);
-      if (bytes === undefined) {
-        app.warnings.push({ code: 'analysis-incomplete', file: name, message: 'binary (Hermes bytecode?) React Native bundle: hybrid-app-storage could not read it (the app model exposes only text assets)' });
-        continue;
-      }
       if (!bytes || !isHermesBytecode(bytes)) continue;
       const hs = hermesStrings(bytes);
       if (!hs) continue;
@@ -310,9 +300,7 @@ export default defineRule({
       const appSo = app.content.nativeLibs.find((l) => l.name === 'libapp.so');
       if (app.content.assets.includes(kernel)) {
         const bytes = assetBytes(app, kernel);
-        if (bytes === undefined) {
-          app.warnings.push({ code: 'analysis-incomplete', file: kernel, message: 'Flutter debug kernel: hybrid-app-storage could not read it (the app model exposes only text assets)' });
-        } else if (bytes) {
+        if (bytes) {
           const runs = printableRuns(bytes, 3);
           const prefs = runs.some((s) => s.includes('package:shared_preferences/'));
           const secure = runs.some((s) => s.includes('package:flutter_secure_storage/'));

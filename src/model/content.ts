@@ -28,12 +28,15 @@ export interface ContentIndex {
   frameworks: Framework[];
   /** Text files under assets/ and res/raw/ (and Cordova www/), read on first use. */
   textFiles(): TextFile[];
+  /** Bytes of one asset or raw resource (e.g. a Hermes bundle), or null when it is missing, too large or unreadable. */
+  bytes(name: string): Uint8Array | null;
 }
 
 const TEXT_EXT = /\.(json|js|mjs|cjs|bundle|html?|xml|txt|properties|ya?ml|cfg|conf|ini|plist|csv|env|config|css|ts|map)$/i;
 const MAX_TEXT_FILE = 16 * 1024 * 1024;
 const MAX_TEXT_TOTAL = 64 * 1024 * 1024;
 const MAX_TEXT_FILES = 2000;
+const MAX_BINARY_ASSET = 64 * 1024 * 1024;
 
 function looksText(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 4096);
@@ -96,7 +99,22 @@ export function readContent(archive: ZipArchive, warnings: ReadWarning[]): Conte
     }
     return cache;
   };
-  return { assets, raw, nativeLibs, nestedApks, frameworks: [...frameworks], textFiles };
+  const bytes = (name: string): Uint8Array | null => {
+    const e = archive.get(name);
+    if (!e || !(name.startsWith('assets/') || name.startsWith('res/'))) return null;
+    if (e.size > MAX_BINARY_ASSET) {
+      warnings.push(warning(archive.file, `${name} (${e.size} bytes) is larger than ${MAX_BINARY_ASSET} bytes; not scanned`));
+      return null;
+    }
+    try {
+      return archive.read(e);
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      warnings.push(warning(archive.file, `${name} not scanned: ${err.message}`));
+      return null;
+    }
+  };
+  return { assets, raw, nativeLibs, nestedApks, frameworks: [...frameworks], textFiles, bytes };
 }
 
 const URL_RE = /\bhttps?:\/\/[^\s"'<>`\\)}\]]+/gi;
