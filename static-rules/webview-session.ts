@@ -20,7 +20,7 @@ import { defineRule, type RuleContext } from '../src/rules/rule.js';
 import type { AppModel } from '../src/model/app.js';
 import type { ArgValue, CallSite, CodeIndex, MethodSummary } from '../src/model/code-index.js';
 import type { DexClass, DexFile } from '../src/apk/dex.js';
-import { methodsAnnotatedWith } from '../src/model/dex-annotations.js';
+import { methodsAnnotatedWith } from '../src/apk/dex-annotations.js';
 import { fieldName, fieldType, intArg, returnTypeOf, shortName, simpleClassName, sitesIn, stringArg, summaryOf } from '../src/model/method-flow.js';
 import { classifyKey } from '../src/model/session-data.js';
 import { tokenWordIn } from '../src/model/token-words.js';

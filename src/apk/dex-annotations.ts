@@ -9,10 +9,9 @@
  * annotations_off -> annotation_set_item {size u4, annotation_off_item u4[size]} -> annotation_item
  * {visibility u1, encoded_annotation {type_idx uleb128, size uleb128, elements}}.
  *
- * This is a format read and belongs in src/apk/dex.ts; it lives here until that module exposes
- * annotations. Out-of-range offsets give an empty answer, never an exception.
+ * Out-of-range offsets give an empty answer, never an exception.
  */
-import type { DexClass, DexFile } from '../apk/dex.js';
+import type { DexClass, DexFile } from './dex.js';
 
 function u32(b: Uint8Array, off: number): number {
   return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
