@@ -5,7 +5,6 @@
 import { Command, Option } from 'commander';
 import { FORMATS, type Format } from '../report/render.js';
 import { SEVERITIES, type Severity } from '../report/types.js';
-import { renderFinal, runDynamic } from '../../dynamic/run.js';
 
 interface DynamicCliOptions {
   flow?: string;
@@ -69,6 +68,8 @@ lost); the report written so far stays in --out and says where the run stopped. 
       };
       process.on('SIGINT', onSigint);
       try {
+        // Loaded on use: WebdriverIO and the probes cost hundreds of ms that `scan` must not pay.
+        const { renderFinal, runDynamic } = await import('../../dynamic/run.js');
         const outcome = await runDynamic({
           apk,
           flowPath: opts.flow ?? null,
