@@ -8,18 +8,11 @@
 import { fingerprintOf } from '../src/rules/rule.js';
 import type { Finding, FindingLocation, Severity } from '../src/report/types.js';
 import { RULES } from '../static-rules/index.js';
+import type { RuleMeta } from '../src/rules/rule.js';
 import type { RuleDoc } from '../src/report/rule-docs.js';
 
-export interface DynamicRuleMeta {
-  id: string;
-  title: string;
-  severity: Severity;
-  masvs: string[];
-  mastg: string[];
-  cwe: string[];
-  description: string;
-  remediation: string;
-}
+/** Dynamic rules are documented like static ones. */
+export type DynamicRuleMeta = RuleMeta;
 
 const STORAGE_FIX = 'Keep tokens out of plain files: encrypt them with a key held in the Android Keystore (Tink, or AES-GCM with a Keystore key), or keep them in memory only; never store the password.';
 

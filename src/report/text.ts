@@ -33,6 +33,12 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const d of a.cleartextDomains) out.push(`    ${d.domain}${d.includeSubdomains ? ' (+subdomains)' : ''}: cleartext ${d.permitted ? 'permitted' : 'not permitted'}`);
     out.push(`  exported components ${a.exportedComponents.length}${a.exportedComponents.length ? ': ' : ''}${a.exportedComponents.slice(0, 6).map((x) => `${x.kind} ${x.name}`).join(', ')}${a.exportedComponents.length > 6 ? ', …' : ''}`);
     out.push(c.dim(`  ${r.analysis.container}, ${r.analysis.dexFiles.length} dex, ${r.analysis.classes} classes, ${r.analysis.methods} methods, ${r.analysis.durationMs} ms${r.analysis.complete ? '' : ', ANALYSIS INCOMPLETE'}`));
+    const dyn = r.dynamic as { simulated?: boolean; probes?: { name?: string; verdict?: string; summary?: string }[]; stoppedAt?: string } | null;
+    if (dyn && typeof dyn === 'object') {
+      out.push(c.bold(`  dynamic run${dyn.simulated ? ' (SIMULATED device, not an emulator)' : ''}:`));
+      for (const p of dyn.probes ?? []) out.push(`    ${String(p.verdict ?? '?').toUpperCase().padEnd(12)} ${p.name ?? ''}: ${p.summary ?? ''}`);
+      if (dyn.stoppedAt) out.push(c.yellow(`    stopped at: ${dyn.stoppedAt}`));
+    }
     if (r.findings.length === 0) out.push('  no findings');
     for (const sev of SEVERITIES) {
       const group = r.findings.filter((f) => f.severity === sev);
