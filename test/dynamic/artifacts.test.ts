@@ -125,7 +125,7 @@ describe('SQLite with a write-ahead log', () => {
     expect(withWal.entries).toContainEqual({ key: 'access_token', value: TOKEN, where: 'table session, column access_token, row 2' });
     expect(withWal.entries).toContainEqual({ key: 'refresh_token', value: 'rt_8fJ2kL9qP4xZ7mN1vB6cR3tY0wE5uA', where: 'table session, column refresh_token, row 2' });
     const a = artifactsOf(file('databases/app.db'), withWal, OPTS);
-    expect(a.find((x) => x.key === 'access_token' && x.kind === 'jwt')).toBeTruthy();
+    expect(a.find((x) => x.key === 'access_token' && x.kind === 'jwt')).toMatchObject({ key: 'access_token', kind: 'jwt' });
     expect(a.find((x) => x.key === 'refresh_token')).toMatchObject({ kind: 'opaque-token', plaintext: true });
   });
 

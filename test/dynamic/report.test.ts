@@ -39,7 +39,7 @@ describe('static findings marked by the dynamic run', () => {
   });
 
   it('every dynamic rule has a description and remediation; fingerprints hold no values', () => {
-    for (const m of DYNAMIC_RULES.values()) expect(m.description.length && m.remediation.length).toBeTruthy();
+    for (const m of DYNAMIC_RULES.values()) { expect(m.description.length, m.id).toBeGreaterThan(40); expect(m.remediation.length, m.id).toBeGreaterThan(20); }
     const a = dynamicFinding('ghost-login', { message: 'x', location: {}, fingerprint: ['com.x'] });
     const b = dynamicFinding('ghost-login', { message: 'y', location: {}, fingerprint: ['com.x'] });
     expect(a.fingerprint).toBe(b.fingerprint);

@@ -107,7 +107,7 @@ describe('runDynamic', () => {
     ]);
     expect(run.simulated).toBe(false);
     expect(run.stoppedAt).toBeUndefined();
-    expect(run.finishedAt).toBeTruthy();
+    expect(run.finishedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const step = run.probes[0]!.steps[0]!;
     expect(step).toMatchObject({ name: 'first step', screenshot: 'steps/01-first/01-first-step.png', pageSource: 'steps/01-first/01-first-step.xml' });
     expect(readFileSync(path.join(s.out, step.screenshot!)).subarray(0, 4).toString('hex')).toBe('89504e47');

@@ -54,13 +54,13 @@ function assertGithubConstraints(log: Sarif.Log, sourceRooted: boolean): void {
     expect(rule.properties?.tags).toContain('security');
   }
   for (const res of run.results ?? []) {
-    expect(res.ruleId).toBeTruthy();
+    expect(res.ruleId).toMatch(/^[a-z][a-z0-9-]+$/);
     expect(rules[res.ruleIndex!]!.id).toBe(res.ruleId);
     expect(res.message.text!.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     expect(res.partialFingerprints?.['sessionscope/v1']).toMatch(/^[0-9a-f]{32}$/);
     expect(res.locations).toHaveLength(1);
     const phys = res.locations![0]!.physicalLocation!;
-    expect(phys.artifactLocation?.uri).toBeTruthy();
+    expect(phys.artifactLocation?.uri).toMatch(/\S/);
     if (phys.region) expect(phys.region.startLine).toBeGreaterThan(0);
     if (sourceRooted && phys.artifactLocation?.uriBaseId !== undefined) {
       expect(phys.artifactLocation.uriBaseId).toBe('%SRCROOT%');
