@@ -3,10 +3,8 @@
  * of test/fixtures/rule-src (sources beside the committed dex files, build.sh rebuilds them) and
  * the corpus; the SQL and label parsers; caching and speed on the 18 MB uiautomator2 APK.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { AppModel } from '../../src/model/app.js';
 import {
   classifyName,
   describeOrigin,
@@ -20,23 +18,9 @@ import {
   type StorageWrite,
 } from '../../src/model/storage.js';
 import { appOf } from '../helpers/rules.js';
-import { variant, withDex } from '../helpers/synth-app.js';
-import { CORPUS_DIR, NPM_APKS, ROOT, corpusApk, fixtureApk } from '../helpers/apks.js';
+import { caseApp } from '../helpers/rule-cases.js';
+import { CORPUS_DIR, NPM_APKS, corpusApk, fixtureApk } from '../helpers/apks.js';
 
-const CASES = join(ROOT, 'test/fixtures/rule-src');
-const apps = new Map<string, AppModel>();
-function caseApp(name: string): AppModel {
-  let app = apps.get(name);
-  if (!app) {
-    const dex = new Uint8Array(readFileSync(join(CASES, `${name}.dex`)));
-    app =
-      name === 'rstring-key'
-        ? variant(fixtureApk('multidex-app'), { 'classes.dex': dex, 'classes2.dex': null, 'classes3.dex': null, 'resources.arsc': new Uint8Array(readFileSync(join(CASES, 'rstring-key/resources.arsc'))) }, `${name}.apk`)
-        : withDex(fixtureApk('insecure-invoice'), [dex], `${name}.apk`);
-    apps.set(name, app);
-  }
-  return app;
-}
 /** One line per write: store, key, value origin, session word, protection. */
 const rows = (m: StorageModel, filter: (w: StorageWrite) => boolean = () => true) =>
   m.writes.filter(filter).map((w) => [w.store.id, w.key, describeOrigin(w.value), w.session?.word ?? null, w.protection.kind, `${w.at.class}->${w.at.method}`]);

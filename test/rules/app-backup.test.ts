@@ -14,13 +14,12 @@ import { fingerprintOf } from '../../src/rules/rule.js';
 import type { AppModel } from '../../src/model/app.js';
 import { readBackup } from '../../src/model/backup.js';
 import { appOf, findings } from '../helpers/rules.js';
-import { withDex } from '../helpers/synth-app.js';
+import { caseApp } from '../helpers/rule-cases.js';
 import { bool } from '../helpers/xml-tree.js';
-import { CORPUS_DIR, NPM_APKS, ROOT, corpusApk, fixtureApk } from '../helpers/apks.js';
+import { CORPUS_DIR, NPM_APKS, corpusApk, fixtureApk } from '../helpers/apks.js';
 import { manifestTree, remodel, type ManifestSpec } from '../fixtures/rule-data/remodel.js';
 
 const ID = 'app-backup';
-const CASES = join(ROOT, 'test/fixtures/rule-src');
 const FP_SESSION = fingerprintOf(ID, ['session-store', 'shared-prefs:session']);
 const FP_NO_RULES = fingerprintOf(ID, ['backup-without-rules']);
 
@@ -87,7 +86,7 @@ describe('app-backup', () => {
   });
 
   it('backup on with no rules and no session store it copies: medium', () => {
-    const app = withDex(fixtureApk('insecure-invoice'), [new Uint8Array(readFileSync(join(CASES, 'external.dex')))], 'external.apk');
+    const app = caseApp('external');
     const f = findings(rule, app);
     expect(f.map((x) => [x.severity, x.confidence, x.location, x.fingerprint])).toEqual([
       ['medium', 'medium', { file: 'AndroidManifest.xml', line: 21, element: 'application' }, FP_NO_RULES],
@@ -96,14 +95,14 @@ describe('app-backup', () => {
   });
 
   it('several session stores: one finding per store, same fingerprints after a rebuild with unrelated changes', () => {
-    const f = findings(rule, withDex(fixtureApk('insecure-invoice'), [new Uint8Array(readFileSync(join(CASES, 'datastore-sqlite.dex')))], 'ds.apk'));
+    const f = findings(rule, caseApp('datastore-sqlite', 'ds.apk'));
     expect(f.map((x) => [x.severity, x.confidence, x.fingerprint])).toEqual([
       ['high', 'high', fingerprintOf(ID, ['session-store', 'datastore:user_prefs'])],
       ['high', 'high', fingerprintOf(ID, ['session-store', 'sqlite:sessions.db'])],
       ['high', 'medium', fingerprintOf(ID, ['session-store', 'sqlite:?'])],
     ]);
     expect(f[0]!.evidence).toMatch(/^store file\/datastore\/user_prefs\.preferences_pb written by Lfix\/ds\/Keys;-><clinit>\(\)V; /);
-    const rebuilt = withDex(fixtureApk('insecure-invoice'), [new Uint8Array(readFileSync(join(CASES, 'insecure-rebuilt.dex')))], 'rebuilt.apk');
+    const rebuilt = caseApp('insecure-rebuilt', 'rebuilt.apk');
     expect(findings(rule, rebuilt).map((x) => x.fingerprint)).toEqual([FP_SESSION]);
   });
 

@@ -3,21 +3,16 @@
  * and a non-session report on /sdcard), the fixtures (nothing external), DIVA's /sdcard/.uinfo.txt
  * (InsecureDataStorage4Activity) and InsecureBankv2's statements on /sdcard (not session data).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import rule from '../../static-rules/external-storage-session.js';
 import { RULES } from '../../static-rules/index.js';
 import { fingerprintOf } from '../../src/rules/rule.js';
-import type { AppModel } from '../../src/model/app.js';
 import { findings } from '../helpers/rules.js';
-import { withDex } from '../helpers/synth-app.js';
-import { CORPUS_DIR, NPM_APKS, ROOT, corpusApk, fixtureApk } from '../helpers/apks.js';
+import { caseApp } from '../helpers/rule-cases.js';
+import { CORPUS_DIR, NPM_APKS, corpusApk, fixtureApk } from '../helpers/apks.js';
 
 const ID = 'external-storage-session';
-const CASES = join(ROOT, 'test/fixtures/rule-src');
-let external: AppModel | null = null;
-const externalApp = (): AppModel => (external ??= withDex(fixtureApk('insecure-invoice'), [new Uint8Array(readFileSync(join(CASES, 'external.dex')))], 'external.apk'));
 
 describe('external-storage-session', () => {
   it('is registered once, high, with its standards', () => {
@@ -26,7 +21,7 @@ describe('external-storage-session', () => {
   });
 
   it('shared external storage: high; app-specific external storage: medium; a report without session data: nothing', () => {
-    const f = findings(rule, externalApp());
+    const f = findings(rule, caseApp('external'));
     expect(f.map((x) => [x.ruleId, x.severity, x.confidence, x.location, x.fingerprint])).toEqual([
       [ID, 'high', 'high', { class: 'Lfix/ext/Exporter;', method: 'exportPublic' }, fingerprintOf(ID, ['external-public', 'session_token.txt', 'Lfix/ext/Exporter;', 'exportPublic'])],
       [ID, 'medium', 'high', { class: 'Lfix/ext/Exporter;', method: 'exportAppSpecific' }, fingerprintOf(ID, ['external-app', 'profile.json', 'Lfix/ext/Exporter;', 'exportAppSpecific'])],

@@ -10,28 +10,12 @@ import { describe, expect, it } from 'vitest';
 import rule from '../../static-rules/plaintext-session-storage.js';
 import { RULES } from '../../static-rules/index.js';
 import { fingerprintOf } from '../../src/rules/rule.js';
-import type { AppModel } from '../../src/model/app.js';
 import type { Finding } from '../../src/report/types.js';
 import { findings } from '../helpers/rules.js';
-import { variant, withDex } from '../helpers/synth-app.js';
-import { CORPUS_DIR, NPM_APKS, ROOT, corpusApk, fixtureApk } from '../helpers/apks.js';
+import { caseApp } from '../helpers/rule-cases.js';
+import { CORPUS_DIR, NPM_APKS, corpusApk, fixtureApk } from '../helpers/apks.js';
 
 const ID = 'plaintext-session-storage';
-const CASES = join(ROOT, 'test/fixtures/rule-src');
-const apps = new Map<string, AppModel>();
-/** A focused case: its dex in place of insecure-invoice's code (or multidex-app's, with its resources.arsc). */
-function caseApp(name: string): AppModel {
-  let app = apps.get(name);
-  if (!app) {
-    const dex = new Uint8Array(readFileSync(join(CASES, `${name}.dex`)));
-    app =
-      name === 'rstring-key'
-        ? variant(fixtureApk('multidex-app'), { 'classes.dex': dex, 'classes2.dex': null, 'classes3.dex': null, 'resources.arsc': new Uint8Array(readFileSync(join(CASES, 'rstring-key/resources.arsc'))) }, `${name}.apk`)
-        : withDex(fixtureApk('insecure-invoice'), [dex], `${name}.apk`);
-    apps.set(name, app);
-  }
-  return app;
-}
 const brief = (f: Finding[]) => f.map((x) => [x.severity, x.confidence, `${x.location.class}->${x.location.method}`]);
 const FP = (...parts: string[]) => fingerprintOf(ID, parts);
 const LOGIN = 'Lcom/example/insecureinvoice/LoginActivity;';

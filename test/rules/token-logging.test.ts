@@ -4,25 +4,16 @@
  * constant JWT, and an exception message that must not count), and the corpus (InsecureBankv2 and
  * GoatDroid log passwords).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import rule from '../../static-rules/token-logging.js';
 import { RULES } from '../../static-rules/index.js';
 import { fingerprintOf } from '../../src/rules/rule.js';
-import type { AppModel } from '../../src/model/app.js';
 import { findings } from '../helpers/rules.js';
-import { withDex } from '../helpers/synth-app.js';
-import { CORPUS_DIR, NPM_APKS, ROOT, corpusApk, fixtureApk } from '../helpers/apks.js';
+import { caseApp } from '../helpers/rule-cases.js';
+import { CORPUS_DIR, NPM_APKS, corpusApk, fixtureApk } from '../helpers/apks.js';
 
 const ID = 'token-logging';
-const CASES = join(ROOT, 'test/fixtures/rule-src');
-const apps = new Map<string, AppModel>();
-function caseApp(name: string): AppModel {
-  let app = apps.get(name);
-  if (!app) apps.set(name, (app = withDex(fixtureApk('insecure-invoice'), [new Uint8Array(readFileSync(join(CASES, `${name}.dex`)))], `${name}.apk`)));
-  return app;
-}
 const LOGIN = 'Lcom/example/insecureinvoice/LoginActivity;';
 
 describe('token-logging', () => {

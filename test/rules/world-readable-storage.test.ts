@@ -4,24 +4,19 @@
  * targeting API 23 (the mode works everywhere), the fixtures (all MODE_PRIVATE), GoatDroid
  * (MODE_WORLD_READABLE credentials) and InsecureBankv2 (MyBroadCastReceiver).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import rule from '../../static-rules/world-readable-storage.js';
 import { RULES } from '../../static-rules/index.js';
 import { fingerprintOf } from '../../src/rules/rule.js';
-import type { AppModel } from '../../src/model/app.js';
 import type { Finding } from '../../src/report/types.js';
 import { findings } from '../helpers/rules.js';
-import { withDex } from '../helpers/synth-app.js';
-import { CORPUS_DIR, NPM_APKS, ROOT, corpusApk, fixtureApk } from '../helpers/apks.js';
+import { caseApp } from '../helpers/rule-cases.js';
+import { CORPUS_DIR, NPM_APKS, corpusApk, fixtureApk } from '../helpers/apks.js';
 import { manifestTree, remodel } from '../fixtures/rule-data/remodel.js';
 
 const ID = 'world-readable-storage';
-const CASES = join(ROOT, 'test/fixtures/rule-src');
 const CLS = 'Lfix/wr/LegacyStore;';
-let cached: AppModel | null = null;
-const caseApp = (): AppModel => (cached ??= withDex(fixtureApk('insecure-invoice'), [new Uint8Array(readFileSync(join(CASES, 'world-readable.dex')))], 'world-readable.apk'));
 const brief = (f: Finding[]) => f.map((x) => [x.severity, x.confidence, x.location.method]);
 
 describe('world-readable-storage', () => {
@@ -31,7 +26,7 @@ describe('world-readable-storage', () => {
   });
 
   it('targetSdk 33: MODE_WORLD_* one step lower (SecurityException on Android 7+), setReadable(true, false) on the token file stays high', () => {
-    const f = findings(rule, caseApp());
+    const f = findings(rule, caseApp('world-readable'));
     expect(brief(f)).toEqual([
       ['high', 'medium', 'exportToken'],
       ['medium', 'high', 'logout'],
@@ -56,7 +51,7 @@ describe('world-readable-storage', () => {
 
   it('targetSdk 23: the modes work on every Android version, full severity', () => {
     const { root } = manifestTree({ pkg: 'com.example.insecureinvoice', minSdk: 21, targetSdk: 23 });
-    const f = findings(rule, remodel(caseApp(), { manifest: root }));
+    const f = findings(rule, remodel(caseApp('world-readable'), { manifest: root }));
     expect(brief(f)).toEqual([
       ['high', 'high', 'logout'],
       ['high', 'high', 'saveSession'],
