@@ -619,19 +619,7 @@ function prose(f: Findings, s: string, place: Place): void {
 function namedStringFields(code: CodeIndex, isLib: (cls: string) => boolean): Map<string, { kind: SecretKind; strength: 'high' | 'medium' }> {
   const secretFields = new Map<string, { kind: SecretKind; strength: 'high' | 'medium' }>();
   for (const dex of code.dexes) {
-    const strIdx = dex.stringIndex('Ljava/lang/String;');
-    if (strIdx < 0) continue;
-    let strType = -1;
-    const tdi = dex.typeDescriptorIdx;
-    for (let lo = 0, hi = tdi.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >>> 1;
-      if (tdi[mid] === strIdx) {
-        strType = mid;
-        break;
-      }
-      if (tdi[mid]! < strIdx) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    const strType = dex.typeIndex('Ljava/lang/String;');
     if (strType < 0) continue;
     const types = dex.fieldTypeIdx;
     const names = dex.fieldNameIdx;

@@ -526,6 +526,26 @@ export class DexFile {
     return -1;
   }
 
+  /**
+   * Index of the type whose descriptor is `desc`, or -1. type_ids are sorted by string index (the
+   * verifier enforces it), so this is two binary searches.
+   */
+  typeIndex(desc: string): number {
+    const s = this.stringIndex(desc);
+    if (s < 0) return -1;
+    const types = this.typeDescriptorIdx;
+    let lo = 0;
+    let hi = types.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = types[mid]!;
+      if (v === s) return mid;
+      if (v < s) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** Type descriptor of type #i, e.g. "Ljava/lang/String;". */
   type(i: number): string {
     if (i < 0 || i >= this.typeDescriptorIdx.length) return `<invalid type #${i}>`;

@@ -199,22 +199,9 @@ export function staticStringsOf(code: CodeIndex, classDesc: string): { field: st
   return [];
 }
 
-/** The class_def of `desc` in `dex` (type ids and string ids are sorted: two binary searches, one scan). */
+/** The class_def of `desc` in `dex` (two binary searches, then one scan of the class defs). */
 export function dexClassOf(dex: DexFile, desc: string): DexClass | undefined {
-  const si = dex.stringIndex(desc);
-  if (si < 0) return undefined;
-  const tdi = dex.typeDescriptorIdx;
-  let ti = -1;
-  for (let lo = 0, hi = tdi.length - 1; lo <= hi; ) {
-    const mid = (lo + hi) >>> 1;
-    const v = tdi[mid]!;
-    if (v === si) {
-      ti = mid;
-      break;
-    }
-    if (v < si) lo = mid + 1;
-    else hi = mid - 1;
-  }
+  const ti = dex.typeIndex(desc);
   if (ti < 0) return undefined;
   return dex.classes.find((c) => c.classIdx === ti);
 }

@@ -71,7 +71,7 @@ export class DexCode {
 
   /** Type id of a descriptor, or -1 (binary searches: strings and type_ids are sorted). */
   typeId(desc: string): number {
-    return typeIdOf(this.dex, desc);
+    return this.dex.typeIndex(desc);
   }
 
   /** Method ids declared on type `t` named `name` (and with proto `proto` when given). */
@@ -274,19 +274,3 @@ function callSiteProto(d: DexFile, i: number): number {
   return mt?.type === 'method-type' ? mt.index : -1;
 }
 
-/** Type id of a descriptor in a dex, or -1 (binary searches: strings and type_ids are sorted). */
-export function typeIdOf(d: DexFile, desc: string): number {
-  const s = d.stringIndex(desc);
-  if (s < 0) return -1;
-  const types = d.typeDescriptorIdx;
-  let lo = 0;
-  let hi = types.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = types[mid];
-    if (v === s) return mid;
-    if (v < s) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}

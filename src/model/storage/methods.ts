@@ -1,6 +1,5 @@
 import { ACC_STATIC, type DexClass, type DexFile } from '../../apk/dex.js';
 import type { CallSite, MethodKey } from '../code-index.js';
-import { typeIdOf } from '../code-index/dex-code.js';
 import { INVOKE_35C, INVOKE_3RC, scanCode, type Invoke, type MCode, type Source } from './method-code.js';
 import { methodRefOf, parseRef } from './names.js';
 
@@ -41,7 +40,7 @@ export class Methods {
     for (let i = 0; i < this.dexes.length; i++) {
       const d = this.dexes[i]!;
       if (dexName !== undefined && d.file !== dexName) continue;
-      const t = typeIdOf(d, desc);
+      const t = d.typeIndex(desc);
       if (t < 0) continue;
       const c = this.byType[i]![t];
       if (c >= 0) return { dex: d, cls: d.classes[c]! };
@@ -153,7 +152,7 @@ export class Methods {
     if (w === undefined) {
       const arrow = target.indexOf('->');
       const open = target.indexOf('(', arrow);
-      const t = typeIdOf(d, target.slice(0, arrow));
+      const t = d.typeIndex(target.slice(0, arrow));
       const n = d.stringIndex(open < 0 ? target.slice(arrow + 2) : target.slice(arrow + 2, open));
       w = t < 0 || n < 0 ? null : { t, n, proto: open < 0 ? null : target.slice(open) };
       this.wanted.set(id, w);
