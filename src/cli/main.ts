@@ -10,9 +10,13 @@ import { loadConfig, EMPTY_CONFIG } from '../config.js';
 import { applyBaseline, loadBaseline, makeBaseline } from '../baseline.js';
 import { render, FORMATS, type Format } from '../report/render.js';
 import { SEVERITIES, type Report, type Severity } from '../report/types.js';
+import { atOrAbove } from '../report/rule-docs.js';
 import { RULES } from '../../static-rules/index.js';
 import { VERSION } from '../version.js';
 import { registerDynamic } from './dynamic-command.js';
+import { registerGenerate } from './generate-command.js';
+import { registerDoctor } from './doctor-command.js';
+import { registerReport } from './report-command.js';
 
 interface ScanCliOptions {
   format: Format;
@@ -25,11 +29,6 @@ interface ScanCliOptions {
   showSecrets?: boolean;
   sourceRoot?: string;
   sarifCategory?: string;
-}
-
-function atOrAbove(sev: Severity, threshold: Severity | 'never'): boolean {
-  if (threshold === 'never') return false;
-  return SEVERITIES.indexOf(sev) <= SEVERITIES.indexOf(threshold);
 }
 
 async function runScan(apks: string[], opts: ScanCliOptions): Promise<number> {
@@ -73,7 +72,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--write-baseline <file>', 'write the findings of this scan as a baseline')
     .option('--show-secrets', 'show token, password and key values in evidence (redacted by default)')
     .option('--source-root <dir>', 'SARIF: point manifest and resource findings at this source folder (e.g. app/src/main)')
-    .option('--sarif-category <id>', 'SARIF: automationDetails id, to keep several uploads apart')
+    .option('--sarif-category <id>', 'SARIF: code scanning category (automationDetails.id, written with a trailing /), to keep several uploads apart')
     .addHelpText(
       'after',
       `
@@ -91,6 +90,9 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad
       setExit(await runScan(apks, opts));
     });
   registerDynamic(program, setExit);
+  registerReport(program, setExit);
+  registerGenerate(program, setExit);
+  registerDoctor(program, setExit);
   return program;
 }
 

@@ -87,7 +87,9 @@ export function severityCounts(findings: readonly Finding[]): Record<Severity, n
   return counts;
 }
 
-export function atOrAbove(sev: Severity, threshold: Severity): boolean {
+/** Whether a finding of this severity trips a --fail-on threshold ('never' trips nothing). */
+export function atOrAbove(sev: Severity, threshold: Severity | 'never'): boolean {
+  if (threshold === 'never') return false;
   return SEVERITIES.indexOf(sev) <= SEVERITIES.indexOf(threshold);
 }
 

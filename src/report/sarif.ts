@@ -258,6 +258,16 @@ function notificationsOf(r: TargetResult, arts: Artifacts): Sarif.Notification[]
   return out;
 }
 
+/**
+ * runAutomationDetails.id: GitHub takes everything before the last "/" as the analysis category,
+ * so the category is written with a trailing slash (as github/codeql-action/upload-sarif does
+ * with its `category` input); without one, "static/app" would become category "static".
+ */
+function automationId(report: Report, category: string | undefined): string {
+  const id = category ?? (report.results.some((r) => r.dynamic !== null && r.dynamic !== undefined) ? 'sessionscope/dynamic' : 'sessionscope/static');
+  return id.endsWith('/') ? id : `${id}/`;
+}
+
 export function buildSarif(report: Report, opts: SarifOptions): Sarif.Log {
   // '' (the repository root is the source root) is a valid source root.
   const root = opts.sourceRoot !== undefined ? cleanRoot(opts.sourceRoot) : null;
@@ -281,7 +291,7 @@ export function buildSarif(report: Report, opts: SarifOptions): Sarif.Log {
         rules: docs.map(ruleDescriptor),
       },
     },
-    automationDetails: { id: opts.category ?? 'sessionscope/static' },
+    automationDetails: { id: automationId(report, opts.category) },
     ...(root !== null ? { originalUriBaseIds: { [SRCROOT]: { description: { text: 'The root of the repository the app is built from.' } } } } : {}),
     invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
     artifacts: arts.list,

@@ -104,8 +104,11 @@ describe('renderSarif', () => {
     expect(storage.help!.markdown).toContain('[CWE-312](https://cwe.mitre.org/data/definitions/312.html)');
     const sevs = Object.fromEntries(run.tool.driver.rules!.map((r) => [r.id, r.properties!['security-severity']]));
     expect(sevs).toMatchObject({ 'cleartext-traffic': '8.0', 'nsc-trust': '5.5', 'test-only': '3.0' });
-    expect(run.automationDetails).toEqual({ id: 'sessionscope/static' });
-    expect(buildSarif(report, { rules: RULES, category: 'sessionscope/dynamic' }).runs[0]!.automationDetails).toEqual({ id: 'sessionscope/dynamic' });
+    // The fixture report carries a dynamic run; without one the default category says static.
+    expect(run.automationDetails).toEqual({ id: 'sessionscope/dynamic/' });
+    expect(buildSarif({ ...report, results: report.results.map((r) => ({ ...r, dynamic: null })) }, { rules: RULES }).runs[0]!.automationDetails).toEqual({ id: 'sessionscope/static/' });
+    expect(buildSarif(report, { rules: RULES, category: 'my-app/dynamic' }).runs[0]!.automationDetails).toEqual({ id: 'my-app/dynamic/' });
+    expect(buildSarif(report, { rules: RULES, category: 'ends/' }).runs[0]!.automationDetails).toEqual({ id: 'ends/' });
   });
 
   it('maps every finding to one result with level, fingerprint and properties', () => {

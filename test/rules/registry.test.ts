@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../static-rules/index.js';
-import { rulesMarkdown } from '../../src/rules/docs.js';
+import { rulesMarkdown, stagedRules, withReadmeRules } from '../../src/rules/docs.js';
+import { DYNAMIC_RULES } from '../../dynamic/findings.js';
 import { ROOT } from '../helpers/apks.js';
 
 const DESIGN_IDS = [
@@ -28,7 +29,16 @@ describe('rule registry', () => {
     }
   });
 
-  it('docs/rules.md is generated from the meta (run `npm run docs` after changing a rule)', () => {
-    expect(readFileSync(join(ROOT, 'docs/rules.md'), 'utf8')).toBe(rulesMarkdown(RULES));
+  it('docs/rules.md and the README table are generated from the meta (run `npm run docs` after changing a rule)', () => {
+    const rules = stagedRules(RULES.map((r) => r.meta), [...DYNAMIC_RULES.values()]);
+    expect(readFileSync(join(ROOT, 'docs/rules.md'), 'utf8')).toBe(rulesMarkdown(rules));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(withReadmeRules(readme, rules)).toBe(readme);
+    // Every rule either stage can raise is documented once, with the stages that raise it.
+    expect(rules.map((r) => `${r.doc.id}:${r.stages.join('+')}`)).toEqual([
+      ...RULES.map((r) => `${r.meta.id}:${DYNAMIC_RULES.has(r.meta.id) ? 'static+dynamic' : 'static'}`),
+      'logout-leaves-session:dynamic', 'ghost-login:dynamic', 'back-navigation-after-logout:dynamic', 'token-not-rotated:dynamic',
+      'reinstall-restores-session:dynamic', 'long-lived-token:dynamic', 'token-valid-after-logout:dynamic',
+    ]);
   });
 });
