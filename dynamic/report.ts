@@ -9,10 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeOutput } from '../src/cli/output.js';
 import { render, type Format } from '../src/report/render.js';
-import type { Finding, Report, Severity, TargetResult } from '../src/report/types.js';
+import type { Finding, Report, TargetResult } from '../src/report/types.js';
 import { SEVERITIES } from '../src/report/types.js';
 import { VERSION } from '../src/version.js';
 import type { Access } from './device-fs.js';
+import type { Artifact } from './artifacts.js';
+import type { Flow, Selector, Step } from './flow.js';
 import type { ProbeRecord, Verdict } from './recorder.js';
 import { allRuleDocs } from './findings.js';
 
@@ -39,6 +41,77 @@ export interface DynamicRun {
   finishedAt: string | null;
   probes: ProbeRecord[];
   stoppedAt?: string;
+  /** What `sessionscope generate` needs to replay the run as regression tests; no secret in it. */
+  replay?: Replay;
+}
+
+/** A flow step as recorded: typed text keeps its `${env:NAME}` placeholders, never the values. */
+export type ReplayStep =
+  | { action: 'tap' | 'wait' | 'scroll'; selector: Selector; optional: boolean }
+  | { action: 'type'; selector: Selector; text: string; optional: boolean }
+  | { action: 'back'; optional: boolean };
+
+export interface Replay {
+  appPackage: string;
+  apkPath: string;
+  exportedActivities: string[];
+  /** The session's capabilities minus anything that looks secret. */
+  capabilities: Record<string, unknown>;
+  flow: { login: ReplayStep[]; logout: ReplayStep[]; loggedIn: Selector[]; loggedOut: Selector[]; stepMs: number; launchMs: number };
+  /** Where the first login wrote session values (places and kinds, never values). */
+  sessionValues: { area: Artifact['area']; file: string; key: string | null; kind: Artifact['kind']; plaintext: boolean }[];
+}
+
+const SECRET_KEY = /pass|secret|token|key|auth|credential|cookie/i;
+
+/** Capabilities without secret-looking entries (cloud access keys, tokens), at any depth. */
+export function publicCapabilities(caps: Record<string, unknown>): Record<string, unknown> {
+  const clean = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(clean);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !SECRET_KEY.test(k.replace(/^appium:/, ''))).map(([k, x]) => [k, clean(x)]));
+    return v;
+  };
+  return clean(caps) as Record<string, unknown>;
+}
+
+/** The flow step with each resolved `${env:NAME}` value put back as its placeholder. */
+function replayStep(s: Step, env: NodeJS.ProcessEnv): ReplayStep {
+  if (s.action === 'back') return { action: 'back', optional: s.optional };
+  if (s.action !== 'type') return { action: s.action, selector: s.selector, optional: s.optional };
+  let text = s.text.value;
+  for (const name of s.text.env) {
+    const v = env[name];
+    if (v) text = text.split(v).join(`\${env:${name}}`);
+  }
+  // A typed value that was secret but could not be mapped back is dropped, never recorded.
+  if (s.text.secret && !s.text.env.every((n) => text.includes(`\${env:${n}}`))) text = s.text.env.map((n) => `\${env:${n}}`).join('');
+  return { action: 'type', selector: s.selector, text, optional: s.optional };
+}
+
+export function replayOf(o: { flow: Flow; env: NodeJS.ProcessEnv; appPackage: string; apkPath: string; exportedActivities: string[]; capabilities: Record<string, unknown>; loginArtifacts: readonly Artifact[] }): Replay {
+  const seen = new Set<string>();
+  const sessionValues: Replay['sessionValues'] = [];
+  for (const a of o.loginArtifacts) {
+    const k = `${a.area}|${a.file}|${a.key}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    sessionValues.push({ area: a.area, file: a.file, key: a.key, kind: a.kind, plaintext: a.plaintext });
+  }
+  return {
+    appPackage: o.appPackage,
+    apkPath: o.apkPath,
+    exportedActivities: o.exportedActivities,
+    capabilities: publicCapabilities(o.capabilities),
+    flow: {
+      login: o.flow.login.map((s) => replayStep(s, o.env)),
+      logout: o.flow.logout.map((s) => replayStep(s, o.env)),
+      loggedIn: o.flow.loggedIn,
+      loggedOut: o.flow.loggedOut,
+      stepMs: o.flow.timeouts.stepMs,
+      launchMs: o.flow.timeouts.launchMs,
+    },
+    sessionValues,
+  };
 }
 
 export function newRun(simulated: boolean, automationName: string): DynamicRun {
@@ -131,7 +204,3 @@ export class ReportWriter {
   }
 }
 
-export function atOrAbove(sev: Severity, threshold: Severity | 'never'): boolean {
-  if (threshold === 'never') return false;
-  return SEVERITIES.indexOf(sev) <= SEVERITIES.indexOf(threshold);
-}

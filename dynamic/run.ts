@@ -26,9 +26,10 @@ import { DEFAULT_TIMEOUTS, FlowError, loadFlow, type Flow } from './flow.js';
 import { emptyState, type Probe, type ProbeContext } from './probes/probe.js';
 import { PROBES } from './probes/index.js';
 import { Recorder, seconds, stderrProgress, type ProgressSink } from './recorder.js';
-import { atOrAbove, buildReport, newRun, ReportWriter, type DynamicRun } from './report.js';
+import { buildReport, newRun, replayOf, ReportWriter, type DynamicRun, type Replay } from './report.js';
 import { Secrets } from './secrets.js';
-import { DeviceError, FATAL_KINDS, parseCapabilityArgs, WdioDevice, type Device, type SessionOptions } from './session.js';
+import { atOrAbove } from '../src/report/rule-docs.js';
+import { buildCapabilities, DeviceError, FATAL_KINDS, parseCapabilityArgs, WdioDevice, type Device, type SessionOptions } from './session.js';
 import { Fault, Ui } from './ui.js';
 import { AppiumStartError, startAppiumServer } from './appium-server.js';
 
@@ -105,6 +106,8 @@ function abortPromise(signal: AbortSignal | undefined, where: () => string): { p
 export const APPIUM_LOG_FILTERS = [
   { pattern: '"text"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"', replacer: '"text":"[masked]"' },
   { pattern: '"value"\\s*:\\s*\\[(?:\\s*"(?:[^"\\\\]|\\\\.)*"\\s*,?)*\\]', replacer: '"value":["[masked]"]' },
+  // Appium's own "Calling AppiumDriver.setValue() with args: ["<typed text>", …]" line.
+  { pattern: '(setValue|replaceValue)\\(\\) with args: \\["(?:[^"\\\\]|\\\\.)*"', replacer: '$1() with args: ["[masked]"' },
 ];
 
 /** Appium reads --log-filters from a JSON file (an inline value is split at commas); the patterns hold no secret. */
@@ -165,8 +168,11 @@ export async function runDynamic(opts: DynamicOptions): Promise<DynamicOutcome> 
   const run: DynamicRun = newRun(/^simandroid$/i.test(automationName), automationName);
   const dynamicFindings: Finding[] = [];
   let report: Report = buildReport(staticResult, run, dynamicFindings);
+  /** Set once the session is open: what `sessionscope generate` replays (recomputed at every save). */
+  let replay: (() => Replay) | null = null;
   const save = async (): Promise<void> => {
     run.probes = rec.probes;
+    if (replay) run.replay = replay();
     report = buildReport(staticResult, run, dynamicFindings);
     await writer.write(report);
   };
@@ -288,6 +294,9 @@ export async function runDynamic(opts: DynamicOptions): Promise<DynamicOutcome> 
     const ui = new Ui(device, flow, info.package, rec, secrets);
     if (opts.settleMs !== undefined) ui.settleMs = opts.settleMs;
     const ctx: ProbeContext = { device, fs, flow, app: info, ui, rec, secrets, state: emptyState(), extraKeyPatterns: [] };
+    const sessionCaps = buildCapabilities({ appiumUrl: run.appium.url!, apkPath: info.apkPath, appPackage: info.package, appActivity: flow.app.activity, udid: opts.udid ?? null, automationName, capabilities: caps });
+    replay = () =>
+      replayOf({ flow: flow!, env, appPackage: info.package, apkPath: info.apkPath, exportedActivities: info.exportedActivities, capabilities: sessionCaps, loginArtifacts: ctx.state.login?.artifacts ?? [] });
     if (run.flow.source === 'autopilot') {
       autopilot = new Autopilot(device, ui, rec, flow, info.package, { env });
       const ap = autopilot;

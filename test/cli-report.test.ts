@@ -54,6 +54,27 @@ describe('sessionscope report', () => {
     expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
   });
 
+  it('replaces its own earlier output in every format without --force (a re-run in a reused CI workspace)', async () => {
+    const { file } = await savedReport(fixtureApk('insecure-invoice'));
+    const dir = mkdtempSync(join(tmpdir(), 'ss-report-rerun-'));
+    for (const format of FORMATS) {
+      const out = join(dir, `r.${format}`);
+      expect(run(['scan', fixtureApk('secure-invoice'), '--format', format, '--output', out]).code, format).toBe(0);
+      const again = run(['report', file, '--format', format, '--output', out]);
+      expect(again.stderr, format).toBe('');
+      expect(readFileSync(out, 'utf8'), format).toContain('com.example.insecureinvoice');
+      // A file that merely mentions sessionscope is still the user's.
+      writeFileSync(out, `notes about sessionscope and ${format}\n`);
+      expect(run(['report', file, '--format', format, '--output', out]).code, format).toBe(2);
+    }
+  });
+
+  it('a reader that stops early is not an error (no EPIPE stack trace)', () => {
+    const r = spawnSync('bash', ['-c', `node "${BIN}" scan "${NPM_APKS.apidemos}" --format json --fail-on never | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('exit 0');
+    expect(r.stderr).toBe('');
+  });
+
   it('bad files: one line naming the file and the field, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ss-report-bad-'));
     const cases: [string, string, string][] = [

@@ -9,12 +9,21 @@ import { UserError } from '../user-error.js';
 
 export class OutputError extends UserError {}
 
-const OUR_MARKERS = ['"schemaVersion"', 'sessionscope'];
+/** How the start of each report format written by sessionscope looks (json, sarif, html, markdown, junit, text). */
+const OUR_HEADS: readonly ((head: string) => boolean)[] = [
+  (h) => h.includes('"schemaVersion"') && h.includes('"sessionscope"'),
+  (h) => h.includes('"$schema"') && h.includes('sarif') && /"driver":\s*\{\s*"name":\s*"sessionscope"/.test(h),
+  (h) => h.startsWith('<!DOCTYPE html>') && h.includes('<title>sessionscope report'),
+  (h) => h.startsWith('# sessionscope report'),
+  (h) => h.startsWith('<?xml') && h.includes('<testsuites name="sessionscope '),
+  (h) => h.startsWith('sessionscope '),
+  (h) => h.trim() === '',
+];
 
 async function isOurs(path: string): Promise<boolean> {
   try {
     const head = (await readFile(path)).subarray(0, 4096).toString('utf8');
-    return OUR_MARKERS.every((m) => head.includes(m)) || head.startsWith('sessionscope ') || head.trim() === '';
+    return OUR_HEADS.some((looksOurs) => looksOurs(head));
   } catch {
     return false;
   }
@@ -32,6 +41,15 @@ export async function writeOutput(path: string, text: string, opts: { force: boo
   if (exists && !opts.force && !(await isOurs(path))) {
     throw new OutputError(`${path}: exists and is not a sessionscope report; not overwritten (use --force)`);
   }
+  try {
+    await writeAtomic(path, text);
+  } catch (err) {
+    throw new OutputError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** Writes through a temporary file beside `path` and renames it over: a reader never sees half a file. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fh = await open(tmp, 'wx');
@@ -43,7 +61,6 @@ export async function writeOutput(path: string, text: string, opts: { force: boo
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    if (err instanceof OutputError) throw err;
-    throw new OutputError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw err;
   }
 }
