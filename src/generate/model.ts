@@ -10,7 +10,8 @@
  * observed could not be trusted to pass or fail for the right reason); the generated README names
  * them and says why. A run that stopped early yields tests for the probes that finished.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { MAX_REPORT_BYTES } from '../report/load.js';
 import { DYNAMIC_RULES } from '../../dynamic/findings.js';
 import { ACTIONS, STRATEGIES, type Selector } from '../../dynamic/flow.js';
 import type { Replay, ReplayStep } from '../../dynamic/report.js';
@@ -130,8 +131,12 @@ function replayOf(v: unknown): Replay | string {
 export async function loadModel(file: string): Promise<GenerateModel> {
   let text: string;
   try {
+    // The report is input like any other: capped as `sessionscope report` caps it (src/report/load.ts).
+    const { size } = await stat(file);
+    if (size > MAX_REPORT_BYTES) throw new GenerateInputError(`${file}: cannot read the report (${size} bytes is larger than a report can be, limit ${MAX_REPORT_BYTES})`);
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof GenerateInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new GenerateInputError(`${file}: cannot read the report (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message)})`);
   }

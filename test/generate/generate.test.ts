@@ -4,12 +4,13 @@
  * verdicts, that the generated projects type-check with tsc for both runners, that report strings
  * reach the code only as escaped literals, and every refusal (one line naming the file, exit 2).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppiumServer } from '../../dynamic/appium-server.js';
 import { publicCapabilities } from '../../dynamic/report.js';
 import { lit } from '../../src/generate/emit-code.js';
+import { MAX_REPORT_BYTES } from '../../src/report/load.js';
 import { VERSIONS } from '../../src/generate/emit-project.js';
 import { MARKER } from '../../src/generate/writer.js';
 import { APKS, CREDS, startSimServer } from '../dynamic/e2e-helpers.js';
@@ -234,6 +235,15 @@ describe('refusals: one line naming the file, exit 2', () => {
     const doc = readJson(reports.secure) as { results: { dynamic: { replay?: unknown } }[] };
     delete doc.results[0]!.dynamic.replay;
     await refused(JSON.stringify(doc), (f) => `${f}: no replay data (written by an older sessionscope; run sessionscope dynamic again)`);
+  });
+
+  it('a file larger than any report: refused before it is read', async () => {
+    const file = path.join(tempDir('huge'), 'report.json');
+    writeFileSync(file, '');
+    truncateSync(file, MAX_REPORT_BYTES + 1); // sparse: costs no disk
+    const g = await generateTo(file);
+    expect(g.code).toBe(2);
+    expect(g.stderr).toBe(`sessionscope: ${file}: cannot read the report (${MAX_REPORT_BYTES + 1} bytes is larger than a report can be, limit ${MAX_REPORT_BYTES})\n`);
   });
 
   it('a report folder given as the report', async () => {
